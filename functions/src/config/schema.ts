@@ -1,0 +1,201 @@
+/**
+ * The one source of truth for `config/retraining.yaml`: every setting, its default, its type and
+ * its documentation (`.describe`). The docs table in the README is generated from this schema
+ * (`retrain config --docs`). Settings of the original retraining config keep their meaning and
+ * defaults; names are camelCase with units (`min_days_since_last` → `minDaysSinceLast`).
+ */
+import { z } from 'zod';
+
+const days = (d: string) => z.number().nonnegative().describe(d);
+const share = (d: string) => z.number().min(0).max(1).describe(d);
+
+/** Triggers that decide when to retrain. */
+export const TriggersSchema = z
+  .strictObject({
+    timeBased: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Evaluate the time-based trigger.'),
+        minDaysSinceLast: days('Never retrain sooner than this many days after the last training (original min_days_since_last).').default(7),
+        maxDaysSinceLast: days('Always retrain when the last training is older than this (original max_days_since_last).').default(30),
+      })
+      .prefault({})
+      .refine((t) => t.maxDaysSinceLast >= t.minDaysSinceLast, {
+        message: 'maxDaysSinceLast must be ≥ minDaysSinceLast',
+        path: ['maxDaysSinceLast'],
+      }),
+    dataVolume: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Evaluate the data-volume trigger.'),
+        minNewSamples: z.number().int().positive().default(1000).describe('Retrain when at least this many usable new sessions arrived in the window (original min_new_samples).'),
+        windowDays: days('Size of the collection window, in days (original collection_window_days).').default(7),
+      })
+      .prefault({}),
+    performance: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Evaluate the live-performance trigger.'),
+        accuracyThreshold: share('Retrain when live accuracy of the served classes falls below this (original accuracy_threshold).').default(0.85),
+        maxDropPercentage: z.number().min(0).max(100).default(5).describe('Retrain when live accuracy dropped by more than this many percent of the accuracy at training time (original max_drop_percentage).'),
+        monitoringWindowHours: z.number().positive().default(24).describe('Live performance is measured over the sessions of the last this many hours (original monitoring_window_hours).'),
+        minSessions: z.number().int().positive().default(200).describe('Fewer sessions than this in the monitoring window: the signal is not evaluated.'),
+      })
+      .prefault({}),
+    drift: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Evaluate the drift trigger.'),
+        featureThresholdPsi: z.number().positive().default(0.1).describe('Retrain when any feature\'s population stability index against the training data exceeds this (original feature_drift_threshold).'),
+        predictionThresholdPsi: z.number().positive().default(0.15).describe('Retrain when any served class distribution\'s PSI against training-time predictions exceeds this (original prediction_drift_threshold).'),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+const TriggerName = z.enum(['time_based', 'data_volume', 'performance', 'drift', 'max_days_exceeded', 'manual']);
+
+/** How to retrain once a trigger fired. */
+export const StrategiesSchema = z
+  .strictObject({
+    incremental: z
+      .strictObject({
+        conditions: z.array(TriggerName).default(['time_based', 'data_volume']).describe('Triggers that call for an incremental update (original incremental.conditions).'),
+        minSamples: z.number().int().positive().default(100).describe('Skip the update with fewer new rows than this (original min_samples).'),
+        maxNewTrees: z.number().int().positive().max(1000).default(20).describe('Trees added per model per update (original max_new_trees).'),
+        learningRateFactor: z.number().positive().max(1).default(0.8).describe('Continued boosting uses eta × this factor (original learning_rate_factor).'),
+        validationSplit: share('Share of the new rows held out to validate the update.').default(0.2),
+        minImprovementThreshold: z.number().default(0.01).describe('Keep the update only when the improvement measure is at least this (1 % = 0.01).'),
+        maxOldDataRegression: z.number().min(0).default(0.02).describe('Reject the update when it is worse than the current model by more than this on a sample of the old training data (catastrophic forgetting).'),
+      })
+      .prefault({}),
+    full: z
+      .strictObject({
+        conditions: z.array(TriggerName).default(['performance', 'drift', 'max_days_exceeded']).describe('Triggers that call for a full retrain (original full.conditions).'),
+        hyperparameterTuning: z.boolean().default(true).describe('Search hyperparameters with k-fold CV (original hyperparameter_tuning).'),
+        cvFolds: z.number().int().min(2).max(20).default(5).describe('Folds of the cross-validation (original cv_folds).'),
+        testSplit: z.number().gt(0).lt(1).default(0.2).describe('Share held out for the final test, stratified on the class targets (original test_split).'),
+        tuningBudgetSeconds: z.number().positive().default(90).describe('Wall-clock budget of the hyperparameter search.'),
+        tuningTrials: z.number().int().positive().default(16).describe('Candidate configurations in the first rung of successive halving.'),
+        minImprovementThreshold: z.number().default(0.01).describe('With --deploy-if-better, the candidate must beat the current version by this much.'),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+/** How a new version reaches users. */
+export const DeploymentSchema = z
+  .strictObject({
+    autoDeploy: z.boolean().default(false).describe('Deploy a better version without a human (original auto_deploy).'),
+    strategy: z.enum(['safe', 'canary', 'immediate']).default('safe').describe('safe: gate then switch; canary: serve a share first; immediate: switch at once (original strategy).'),
+    rollbackEnabled: z.boolean().default(true).describe('Roll back automatically when the new version underperforms (original rollback_enabled).'),
+    monitoringHours: z.number().positive().default(24).describe('Watch a new version this long before the deployment is final (original monitoring_hours).'),
+    canaryPercentage: z.number().gt(0).lt(100).default(10).describe('Share of sessions served by a canary, in percent.'),
+  })
+  .prefault({});
+
+/** What the collection stage reads. */
+export const DataCollectionSchema = z
+  .strictObject({
+    minSessionDurationMs: z.number().int().nonnegative().default(30000).describe('Sessions shorter than this carry too little behaviour to infer targets (original min_session_duration, ms).'),
+    maxSamplesPerCollection: z.number().int().positive().default(10000).describe('Stop collecting after this many rows (original max_samples_per_collection).'),
+    dataRetentionDays: z.number().int().positive().default(90).describe('Logs and datasets older than this may be deleted (original data_retention_days).'),
+    pageSize: z.number().int().min(1).max(10000).default(1000).describe('Documents read per page from the log store.'),
+  })
+  .prefault({});
+
+/** Gates every dataset and every model version must pass. */
+export const ValidationSchema = z
+  .strictObject({
+    qualityChecks: z
+      .strictObject({
+        minSamples: z.number().int().positive().default(100).describe('Abort with fewer usable rows than this.'),
+        warnSamples: z.number().int().positive().default(1000).describe('Warn with fewer usable rows than this.'),
+        maxMissingShare: share('Warn when a feature column is missing in more than this share of rows.').default(0.2),
+        abortMissingShare: share('Abort when a feature column is missing in more than this share of rows.').default(0.8),
+        maxDuplicateShare: share('Warn when more than this share of rows are duplicate sessions.').default(0.01),
+        minClassShare: share('Warn when a class of a target is rarer than this share.').default(0.02),
+        maxSkippedShare: share('Warn when more than this share of logs were skipped as invalid.').default(0.05),
+      })
+      .prefault({}),
+    performanceTests: z
+      .strictObject({
+        minAccuracy: share('A version whose mean class accuracy on held-out rows is below this is never deployed.').default(0.6),
+        maxRmseIncrease: z.number().min(0).default(0.1).describe('Reject a candidate whose RMSE on any variable is worse than the current one by more than this share.'),
+        maxLatencyMsPer1k: z.number().positive().default(50).describe('Reject a version that predicts 1,000 rows (all 11 models) slower than this.'),
+        significanceLevel: z.number().gt(0).lt(1).default(0.05).describe('Significance level of the comparison tests (McNemar, paired bootstrap).'),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+/** Defaults of the boosting engine for a full retrain without tuning. */
+export const TrainingSchema = z
+  .strictObject({
+    rounds: z.number().int().positive().default(100).describe('Boosting rounds per model.'),
+    maxDepth: z.number().int().min(1).max(16).default(6).describe('XGBoost max_depth.'),
+    eta: z.number().gt(0).max(1).default(0.1).describe('XGBoost eta (learning rate).'),
+    minChildWeight: z.number().min(0).default(1).describe('XGBoost min_child_weight.'),
+    subsample: z.number().gt(0).max(1).default(1).describe('XGBoost subsample.'),
+    colsampleBytree: z.number().gt(0).max(1).default(1).describe('XGBoost colsample_bytree.'),
+    lambda: z.number().min(0).default(1).describe('XGBoost lambda (L2).'),
+    maxBin: z.number().int().min(2).max(65535).default(256).describe('XGBoost max_bin.'),
+    earlyStoppingRounds: z.number().int().positive().default(10).describe('Early stopping patience inside CV folds.'),
+    seed: z.number().int().nonnegative().default(42).describe('Seed of splits, sampling and the search.'),
+    workers: z.number().int().min(0).max(64).default(0).describe('Worker threads for training the 11 models; 0 = one per core.'),
+  })
+  .prefault({});
+
+/** Names and places of the pipeline's cloud resources and embedded files. */
+export const PipelineSchema = z
+  .strictObject({
+    projectId: z.string().min(1).default('demo-adaptive-ui').describe('Google Cloud / Firebase project id.'),
+    region: z.string().min(1).default('europe-west1').describe('Region of the Cloud Functions.'),
+    bucket: z.string().min(1).default('demo-adaptive-ui-retraining').describe('Cloud Storage bucket for datasets and model versions.'),
+    schedule: z.string().min(1).default('0 2 * * 1').describe('Cron of the checker (Cloud Scheduler), original `0 2 * * 1`.'),
+    timeZone: z.string().min(1).default('Etc/UTC').describe('Time zone of the schedule.'),
+    topics: z
+      .strictObject({
+        retrainRequests: z.string().min(1).default('retrain-requests').describe('Checker → collector.'),
+        datasetReady: z.string().min(1).default('dataset-ready').describe('Collector → trainer.'),
+        modelTrained: z.string().min(1).default('model-trained').describe('Trainer → whoever deploys.'),
+      })
+      .prefault({}),
+    collections: z
+      .strictObject({
+        interactionLogs: z.string().min(1).default('interaction_logs').describe('Sessions logged by the web app.'),
+        runs: z.string().min(1).default('retraining_runs').describe('One record per pipeline run.'),
+        decisions: z.string().min(1).default('trigger_decisions').describe('One record per trigger evaluation.'),
+        deployments: z.string().min(1).default('deployments').describe('One record per deployment.'),
+      })
+      .prefault({}),
+    layout: z
+      .strictObject({
+        datasetsPrefix: z.string().min(1).default('datasets').describe('Datasets live under `<prefix>/<runId>/`.'),
+        modelsPrefix: z.string().min(1).default('models').describe('Model versions live under `<prefix>/v_YYYYMMDD_HHMMSS/`.'),
+        reportsPrefix: z.string().min(1).default('reports').describe('Comparison and evaluation reports.'),
+      })
+      .prefault({}),
+    embedded: z
+      .strictObject({
+        dir: z.string().min(1).default('.retrain').describe('Folder (relative to the repository root or absolute) holding the embedded store.'),
+        databaseFile: z.string().min(1).default('retrain.sqlite').describe('SQLite file inside `dir` for logs and records.'),
+        bucketDir: z.string().min(1).default('bucket').describe('Folder inside `dir` used as the bucket.'),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+/** The whole config file. */
+export const RetrainingConfigSchema = z
+  .strictObject({
+    triggers: TriggersSchema,
+    strategies: StrategiesSchema,
+    deployment: DeploymentSchema,
+    dataCollection: DataCollectionSchema,
+    validation: ValidationSchema,
+    training: TrainingSchema,
+    pipeline: PipelineSchema,
+  })
+  .prefault({});
+
+/** The validated config, every default filled in. */
+export type RetrainingConfig = z.infer<typeof RetrainingConfigSchema>;
+/** The config as written in a file (everything optional). */
+export type RetrainingConfigInput = z.input<typeof RetrainingConfigSchema>;

@@ -1,0 +1,48 @@
+/**
+ * The artefact port: a bucket of immutable objects (datasets, model versions, reports) plus a
+ * few mutable pointers moved with a precondition. Paths are `/`-separated, relative to the
+ * bucket root, never starting with `/`.
+ */
+import type { Readable } from 'node:stream';
+
+/** What is known of a stored object without reading it. */
+export interface ObjectInfo {
+  path: string;
+  size: number;
+  /** Opaque version token of the object's current content (GCS generation; a local counter). */
+  generation: string;
+  updated: Date;
+}
+
+/** Options of a write. */
+export interface PutOptions {
+  /**
+   * Precondition on the object's current generation: `'0'` means "must not exist" (write-once),
+   * any other value means "must still be this generation" (compare-and-swap). Fails with a
+   * ConflictError when not met; nothing is written then.
+   */
+  ifGenerationMatch?: string;
+  contentType?: string;
+}
+
+/** A bucket. Every write is atomic: a reader sees the old object, the new one, or none, never half. */
+export interface ArtifactStore {
+  /** A human-readable location, e.g. `gs://bucket` or `/abs/path/bucket`. */
+  readonly root: string;
+  /** Write a whole object; returns its info. */
+  put(path: string, data: string | Uint8Array, opts?: PutOptions): Promise<ObjectInfo>;
+  /** Stream an object in (constant memory); committed atomically when the source ends. */
+  putStream(path: string, source: Readable | AsyncIterable<string | Uint8Array>, opts?: PutOptions): Promise<ObjectInfo>;
+  /** Read a whole object; NotFoundError when missing. */
+  get(path: string): Promise<Buffer>;
+  /** Stream an object out; NotFoundError when missing. */
+  getStream(path: string): Promise<Readable>;
+  /** Info of an object, or null when missing. */
+  stat(path: string): Promise<ObjectInfo | null>;
+  /** True when the object exists. */
+  exists(path: string): Promise<boolean>;
+  /** Objects whose path starts with `prefix`, sorted by path. */
+  list(prefix: string): Promise<ObjectInfo[]>;
+  /** Delete an object; deleting a missing object is not an error. */
+  delete(path: string): Promise<void>;
+}

@@ -1,0 +1,49 @@
+/**
+ * The test command (`npm test`): type-check, start the Firestore and Pub/Sub emulators on free
+ * ports (when gcloud is installed), run every test file with node's test runner, stop the
+ * emulators (whole process groups: gcloud leaves a Java child behind otherwise).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmulators, type RunningEmulators } from './emulators.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const files = args.length ? args : ['test/**/*.test.ts'];
+
+function step(title: string): void {
+  console.log(`\n=== ${title}`);
+}
+
+step('type-check (tsc --noEmit)');
+const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'functions/tsconfig.json', '--noEmit'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+let emulators: RunningEmulators | null = null;
+if (!process.env.NO_EMULATORS) {
+  step('emulators');
+  emulators = await startEmulators({ log: (m) => console.log(m) });
+}
+
+const stop = async () => {
+  if (emulators) await emulators.stop();
+  emulators = null;
+};
+process.on('SIGINT', () => void stop().then(() => process.exit(130)));
+process.on('SIGTERM', () => void stop().then(() => process.exit(143)));
+
+step(`node --test ${files.join(' ')}`);
+const code = await new Promise<number>((resolve) => {
+  const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...(emulators?.env ?? {}) },
+  });
+  child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0)));
+});
+await stop();
+process.exit(code);
