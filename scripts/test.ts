@@ -12,6 +12,20 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const files = args.length ? args : ['test/**/*.test.ts'];
 
+/** Install Debian's python3-xgboost when missing and we may (root, apt-get, not NO_APT). */
+function ensurePythonXgboost(): void {
+  const probe = () => spawnSync('/usr/bin/python3', ['-c', 'import xgboost; print(xgboost.__version__)'], { encoding: 'utf8' });
+  const first = probe();
+  if (first.status === 0) return void console.log(`xgboost ${first.stdout.trim()} found`);
+  const canApt = process.getuid?.() === 0 && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!canApt || process.env.NO_APT) return void console.log('python3-xgboost missing and not installable here: live round-trip tests will be skipped');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  spawnSync('apt-get', ['install', '-y', '-qq', 'python3-xgboost'], { stdio: 'inherit', env });
+  const second = probe();
+  console.log(second.status === 0 ? `xgboost ${second.stdout.trim()} installed` : 'python3-xgboost could not be installed: live round-trip tests will be skipped');
+}
+
 function step(title: string): void {
   console.log(`\n=== ${title}`);
 }
@@ -22,6 +36,9 @@ const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typesc
   stdio: 'inherit',
 });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+step('real XGBoost for the round-trip tests (Debian python3-xgboost)');
+ensurePythonXgboost();
 
 let emulators: RunningEmulators | null = null;
 if (!process.env.NO_EMULATORS) {
