@@ -1,6 +1,14 @@
 /** The `retrain` command: one program, one file per subcommand under `commands/`. */
 import { Command, CommanderError } from 'commander';
+import { registerAuto } from './commands/auto.ts';
+import { registerCollect } from './commands/collect.ts';
 import { registerConfig } from './commands/config.ts';
+import { registerFull } from './commands/full.ts';
+import { registerIncremental } from './commands/incremental.ts';
+import { registerModels } from './commands/models.ts';
+import { registerSimulate } from './commands/simulate.ts';
+import { registerStart } from './commands/start.ts';
+import { registerXgb } from './commands/xgb.ts';
 import { reportError } from './output.ts';
 
 /** Build the program with every subcommand registered. */
@@ -10,6 +18,14 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerConfig(program);
+  registerAuto(program);
+  registerStart(program);
+  registerCollect(program);
+  registerSimulate(program);
+  registerXgb(program);
+  registerIncremental(program);
+  registerFull(program);
+  registerModels(program);
   return program;
 }
 

@@ -17,12 +17,21 @@ export interface Delivery<T = unknown> {
 /** A message handler; throwing (or rejecting) asks for redelivery. */
 export type MessageHandler<T = unknown> = (delivery: Delivery<T>) => Promise<void>;
 
+/** Options of a subscription. */
+export interface SubscribeOptions {
+  /**
+   * Name of the subscription (Pub/Sub: created once per topic and name, so a restarted subscriber
+   * resumes where it stopped and two names each get every message). Defaults to one per topic.
+   */
+  name?: string;
+}
+
 /** Publish/subscribe over named topics. */
 export interface MessageBus {
   /** Publish a JSON-serialisable message; resolves with the message id once accepted. */
   publish(topic: string, data: unknown): Promise<string>;
   /** Register a handler for a topic; returns a function that removes it. */
-  subscribe<T = unknown>(topic: string, handler: MessageHandler<T>): Promise<() => Promise<void>>;
+  subscribe<T = unknown>(topic: string, handler: MessageHandler<T>, opts?: SubscribeOptions): Promise<() => Promise<void>>;
   /** Resolve when every published message has been handled or dead-lettered (embedded/tests). */
   drain?(): Promise<void>;
   /** Release connections. */

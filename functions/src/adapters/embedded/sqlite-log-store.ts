@@ -1,0 +1,187 @@
+/**
+ * The embedded log store: session documents in one SQLite table, stored by leaf (see
+ * log-layout.ts) so that reading a million sessions is a matter of copying numbers and strings
+ * into objects, with no JSON parsing. Documents that do not fit the layout are kept verbatim as
+ * JSON in `_raw`.
+ *
+ * Columns: `_id` (document id, unique), `_ts` (epoch ms of `timestamp`, null when it has no place
+ * in time), `_dur` (`session_duration` when numeric), `_raw` (JSON of a verbatim document), `_num`
+ * (binary row vector of numbers, booleans and enums), one column per string leaf. Reads are
+ * keyset-paginated on the index (_ts, _id); each page comes back as ONE row whose cells
+ * concatenate the page's ids, vectors and strings (`group_concat`), because node:sqlite's cost is
+ * per cell returned, not per byte.
+ *
+ * A document reads back exactly as written: `timestamp` keeps the type it was written with (ISO
+ * string or epoch ms; the schema accepts both).
+ */
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { z } from 'zod';
+import { InteractionLogSchema } from '../../data/log-schema.ts';
+import type { LogQuery, LogStore, RawLog } from '../../ports/log-store.ts';
+import { DataError } from '../../shared/errors.ts';
+import { checkDocumentId, sessionDurationOf, timestampMillis, timestampOf, windowQuery, type WindowQuery } from '../log-fields.ts';
+import { SEPARATOR, encodeDocument } from './log-codec.ts';
+import { compileDecoder, type Decoder } from './log-decoder.ts';
+import { laneViews, layoutOf, type LogLayout } from './log-layout.ts';
+import { createIndexSql, createTableSql, migrateLayout, rowCells, saveLayout, storedLayout, tableColumns } from './log-table.ts';
+import { inTransaction, openDatabase, quoteIdent, tableName } from './sqlite.ts';
+
+/** Options of the embedded log store. */
+export interface SqliteLogStoreOptions {
+  /** Table name (the `interaction_logs` collection). */
+  table?: string;
+  /** Schema whose leaves become columns (tests use small ones). */
+  schema?: z.core.$ZodType;
+}
+
+/** A LogStore on a SQLite file, columnar for speed. */
+export class SqliteLogStore implements LogStore {
+  readonly #db: DatabaseSync;
+  readonly #table: string;
+  readonly #layout: LogLayout;
+  readonly #decode: Decoder;
+  readonly #insert: StatementSync;
+  readonly #statements = new Map<string, StatementSync>();
+  #closed = false;
+
+  /** Open (creating or migrating the table if needed) the log table of a database file. */
+  constructor(file: string, opts: SqliteLogStoreOptions = {}) {
+    this.#db = openDatabase(file);
+    this.#table = tableName(opts.table ?? 'interaction_logs');
+    this.#layout = layoutOf(opts.schema ?? InteractionLogSchema);
+    this.#decode = compileDecoder(this.#layout);
+    inTransaction(this.#db, () => this.#ensureTable());
+    const cols = tableColumns(this.#layout).map(quoteIdent);
+    this.#insert = this.#db.prepare(
+      `INSERT OR REPLACE INTO ${this.#table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+    );
+  }
+
+  #ensureTable(): void {
+    const stored = storedLayout(this.#db, this.#table);
+    if (stored?.fingerprint === this.#layout.fingerprint) return;
+    if (stored) {
+      migrateLayout(this.#db, this.#table, stored, this.#layout);
+    } else {
+      this.#db.exec(createTableSql(this.#table, this.#layout));
+      this.#db.exec(createIndexSql(this.#table));
+    }
+    saveLayout(this.#db, this.#table, this.#layout);
+  }
+
+  /** Append documents in one transaction; a document whose id exists is replaced. */
+  async append(logs: RawLog[]): Promise<void> {
+    this.#checkOpen();
+    inTransaction(this.#db, () => {
+      for (const log of logs) this.#insert.run(...this.#row(log));
+    });
+  }
+
+  #row(log: RawLog): (string | number | Uint8Array | null)[] {
+    const id = checkDocumentId(log?.id);
+    const encoded = encodeDocument(this.#layout, log.data);
+    let raw: string | null = null;
+    if (!encoded) {
+      raw = JSON.stringify(log.data) ?? null;
+      if (raw === null) throw new DataError(`Log ${id}: data is not JSON-serialisable`, { stage: 'storage', details: { id } });
+    }
+    return [id, timestampMillis(timestampOf(log.data)), sessionDurationOf(log.data), ...rowCells(this.#layout, encoded, raw)];
+  }
+
+  /** Pages of the window in (timestamp, id) order; each page is one keyset query. */
+  async *pages(query: LogQuery): AsyncIterable<RawLog[]> {
+    this.#checkOpen();
+    const q = windowQuery(query);
+    let remaining = q.limit;
+    let cursor: [number, string] | null = null;
+    while (remaining > 0) {
+      const size = Math.min(q.pageSize, remaining);
+      const page = this.#page(q, cursor, size);
+      if (page.docs.length === 0) return;
+      remaining -= page.docs.length;
+      cursor = page.last;
+      yield page.docs;
+      if (page.docs.length < size) return;
+      this.#checkOpen();
+    }
+  }
+
+  #page(q: WindowQuery, cursor: [number, string] | null, size: number): { docs: RawLog[]; last: [number, string] } {
+    const key = `page:${cursor ? 1 : 0}:${q.minSessionDurationMs === null ? 0 : 1}`;
+    const stmt = this.#statement(key, () => pageSql(this.#table, this.#layout, whereSql(q, cursor !== null)));
+    const params: (number | string)[] = cursor ? [cursor[0], cursor[1], q.endMs] : [q.startMs, q.endMs];
+    if (q.minSessionDurationMs !== null) params.push(q.minSessionDurationMs);
+    params.push(size);
+    const [row] = stmt.all(...params) as unknown as unknown[][];
+    const count = row[0] as number;
+    if (count === 0) return { docs: [], last: cursor! };
+    const ids = (row[2] as string).split(SEPARATOR);
+    const raws = (row[3] as string).split(SEPARATOR);
+    const bytes = row[4] as Uint8Array;
+    const columns = (row.slice(5) as string[]).map((c) => c.split(SEPARATOR));
+    if (ids.length !== count || raws.length !== count || bytes.byteLength !== count * this.#layout.rowBytes) {
+      throw new DataError(`Log table ${this.#table}: a page of ${count} rows came back malformed`, { stage: 'storage', code: 'CORRUPT' });
+    }
+    const views = laneViews(bytes);
+    const docs = new Array<RawLog>(count);
+    for (let i = 0; i < count; i++) {
+      const raw = raws[i];
+      docs[i] = { id: ids[i], data: raw === '' ? this.#decode(views, columns, i) : JSON.parse(raw) };
+    }
+    return { docs, last: [row[1] as number, ids[count - 1]] };
+  }
+
+  /** Count the documents of a window with one aggregate query. */
+  async count(query: Omit<LogQuery, 'pageSize' | 'limit'>): Promise<number> {
+    this.#checkOpen();
+    const q = windowQuery(query);
+    const key = `count:${q.minSessionDurationMs === null ? 0 : 1}`;
+    const stmt = this.#statement(key, () => `SELECT count(*) FROM ${this.#table} WHERE ${whereSql(q, false)}`);
+    const params = q.minSessionDurationMs === null ? [q.startMs, q.endMs] : [q.startMs, q.endMs, q.minSessionDurationMs];
+    const [row] = stmt.all(...params) as unknown as number[][];
+    return row[0];
+  }
+
+  #statement(key: string, sql: () => string): StatementSync {
+    let stmt = this.#statements.get(key);
+    if (!stmt) {
+      stmt = this.#db.prepare(sql());
+      stmt.setReturnArrays(true);
+      this.#statements.set(key, stmt);
+    }
+    return stmt;
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new DataError('The log store is closed', { stage: 'storage', code: 'CLOSED' });
+  }
+
+  /** Close the database connection (idempotent). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+}
+
+/** The window condition; after a cursor the row-value bound (≥ start by construction) seeks the index. */
+function whereSql(q: WindowQuery, afterCursor: boolean): string {
+  const parts = afterCursor ? ['(_ts, _id) > (?, ?)', '_ts < ?'] : ['_ts >= ?', '_ts < ?'];
+  if (q.minSessionDurationMs !== null) parts.push('_dur >= ?');
+  return parts.join(' AND ');
+}
+
+/**
+ * One page as one row: count, last timestamp, then ids, raw JSON ('' for encoded rows), slot
+ * vectors and string columns, each concatenated in (_ts, _id) order.
+ */
+function pageSql(table: string, layout: LogLayout, where: string): string {
+  const order = 'ORDER BY _ts, _id';
+  // The aggregates read the ordered subquery as a co-routine, row by row, in its order.
+  const cat = (expr: string, sep = 'char(31)') => `group_concat(${expr}, ${sep})`;
+  const strings = layout.stringColumns.map((c) => `, ${cat(`ifnull(${quoteIdent(c)}, char(30))`)}`).join('');
+  const inner = tableColumns(layout).filter((c) => c !== '_dur').map(quoteIdent).join(', ');
+  const slots = `CAST(${cat(`ifnull(_num, zeroblob(${layout.rowBytes}))`, "''")} AS BLOB)`;
+  return `SELECT count(*), max(_ts), ${cat('_id')}, ${cat("ifnull(_raw, '')")}, ${slots}${strings}
+    FROM (SELECT ${inner} FROM ${table} WHERE ${where} ${order} LIMIT ?)`;
+}

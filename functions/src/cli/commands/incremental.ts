@@ -1,0 +1,77 @@
+/**
+ * `retrain incremental`: the original `incremental_retrain.py` — continue the current version's
+ * models on new data and keep the update only when it is measurably better without forgetting.
+ */
+import type { Command } from 'commander';
+import { closePorts, openPorts } from '../../adapters/open.ts';
+import { loadConfig } from '../../config/load.ts';
+import { runIncrementalRetrain } from '../../stages/train/incremental.ts';
+import { createOutput } from '../output.ts';
+import { cliRunId, intArg, renderTrainResult, resolveData, shareArg, trainProgress } from './full.ts';
+
+interface IncrementalFlags {
+  data: string;
+  models: string;
+  minSamples?: number;
+  validationSplit?: number;
+  backupCurrent?: boolean;
+  promote: boolean;
+  runId?: string;
+  config?: string;
+  backend?: 'embedded' | 'cloud';
+  root?: string;
+  json?: boolean;
+}
+
+/** Register the command. */
+export function registerIncremental(program: Command): void {
+  program
+    .command('incremental')
+    .description('Update the current version with new data, keeping it only when it improves (the original incremental_retrain.py)')
+    .requiredOption('--data <csv>', 'new data CSV: a local file, a bucket path (datasets/<run>/x.csv) or gs://bucket/path')
+    .option('--models <prefix>', 'models prefix in the bucket', 'models/')
+    .option('--min-samples <n>', 'skip with fewer rows (default: strategies.incremental.minSamples, 100)', intArg('--min-samples'))
+    .option('--validation-split <share>', 'share of the new rows held out (default: strategies.incremental.validationSplit, 0.2)', shareArg)
+    .option('--backup-current', 'record the current pointer and its manifest under <models>/backups/ before changing anything')
+    .option('--no-promote', 'write an accepted update without moving the current pointer')
+    .option('--run-id <id>', 'run id (a rerun with the same id returns the same version)')
+    .option('--config <file>', 'config file (default: config/retraining.yaml)')
+    .option('--backend <name>', 'embedded (folder store, the default) or cloud (Cloud Storage); else RETRAIN_BACKEND')
+    .option('--root <dir>', 'embedded store folder base (default: the repository)')
+    .option('--json', 'machine-readable output')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  retrain incremental --data data/production_data.csv --backup-current',
+        '  retrain incremental --data datasets/run_20261127/production_data.csv --min-samples 500 --json',
+      ].join('\n'),
+    )
+    .action(async (flags: IncrementalFlags) => {
+      const out = createOutput({ json: flags.json });
+      const { config, hash } = loadConfig(flags.config);
+      const ports = await openPorts(config, { backend: flags.backend, root: flags.root });
+      const progress = trainProgress(out);
+      try {
+        const data = resolveData(flags.data, ports, config.pipeline.layout.datasetsPrefix + '/manual');
+        out.info(`Incremental update on ${flags.data} (${ports.artifacts.root}/${flags.models})`);
+        const { manifest: _m, ...result } = await runIncrementalRetrain(ports, config, {
+          ...data,
+          prefix: flags.models,
+          minSamples: flags.minSamples,
+          validationSplit: flags.validationSplit,
+          backupCurrent: !!flags.backupCurrent,
+          promote: flags.promote,
+          runId: flags.runId ?? cliRunId(ports.clock.now()),
+          configHash: hash,
+          onProgress: progress.onProgress,
+        });
+        progress.stop();
+        out.result(result, renderTrainResult);
+      } finally {
+        progress.stop();
+        await closePorts(ports);
+      }
+    });
+}

@@ -1,0 +1,146 @@
+/**
+ * Train many independent models at once on worker threads (e.g. the eleven models of a bundle
+ * on one matrix). Matrices go to workers as SharedArrayBuffers, once per distinct matrix, and
+ * each worker bins a matrix once for all its jobs. Results equal sequential `train` exactly.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { ConfigError, DataError } from '../shared/errors.ts';
+import type { BoosterParams } from './params.ts';
+import { runJob, type JobSpec, type MatrixSpec, type ManyResult } from './train-job.ts';
+
+/** A dense matrix as plain arrays (row-major float32, NaN = missing). */
+export interface MatrixData {
+  values: Float32Array;
+  nrow: number;
+  ncol: number;
+  featureNames?: string[];
+}
+
+/** One model to train. */
+export interface TrainJob {
+  params: BoosterParams;
+  data: MatrixData;
+  label: Float32Array;
+  weight?: Float32Array;
+  evals?: Array<{ name: string; data: MatrixData; label: Float32Array; weight?: Float32Array }>;
+  numBoostRound: number;
+  earlyStoppingRounds?: number;
+  /** XGBoost JSON of a model to continue from. */
+  xgbModel?: string;
+}
+
+/** Options of `trainMany`. */
+export interface TrainManyOptions {
+  /** Worker threads (default: available parallelism); 0 or 1 trains in-process. */
+  workers?: number;
+  /** Called as jobs finish. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export type { ManyResult };
+
+/** The worker file next to this one: `.ts` when run from source, `.js` once compiled (Cloud Functions). */
+const WORKER_URL = new URL(`./train-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+
+function shared(values: Float32Array): Float32Array {
+  if (values.buffer instanceof SharedArrayBuffer) return values;
+  const s = new Float32Array(new SharedArrayBuffer(values.byteLength));
+  s.set(values);
+  return s;
+}
+
+/** Train every job, on worker threads when there is more than one job and worker. */
+export async function trainMany(jobs: TrainJob[], opts: TrainManyOptions = {}): Promise<ManyResult[]> {
+  const total = jobs.length;
+  const workers = Math.min(opts.workers ?? availableParallelism(), total);
+  // Register each distinct matrix once.
+  const ids = new Map<Float32Array, number>();
+  const matrices: MatrixSpec[] = [];
+  const ref = (m: MatrixData): number => {
+    let id = ids.get(m.values);
+    if (id === undefined) {
+      id = matrices.length;
+      ids.set(m.values, id);
+      matrices.push({ values: workers > 1 ? shared(m.values) : m.values, nrow: m.nrow, ncol: m.ncol, featureNames: m.featureNames });
+    }
+    return id;
+  };
+  const specs: JobSpec[] = jobs.map((j) => ({
+    params: j.params,
+    data: ref(j.data),
+    label: j.label,
+    weight: j.weight,
+    evals: (j.evals ?? []).map((e) => ({ name: e.name, data: ref(e.data), label: e.label, weight: e.weight })),
+    numBoostRound: j.numBoostRound,
+    earlyStoppingRounds: j.earlyStoppingRounds,
+    xgbModel: j.xgbModel,
+  }));
+  if (workers <= 1) {
+    const cache = new Map();
+    const out: ManyResult[] = [];
+    for (const s of specs) {
+      out.push(runJob(s, matrices, cache));
+      opts.onProgress?.(out.length, total);
+    }
+    return out;
+  }
+  return runOnWorkers(specs, matrices, workers, opts.onProgress);
+}
+
+function runOnWorkers(specs: JobSpec[], matrices: MatrixSpec[], n: number, onProgress?: (d: number, t: number) => void): Promise<ManyResult[]> {
+  const results: ManyResult[] = new Array(specs.length);
+  let next = 0;
+  let done = 0;
+  const pool: Worker[] = [];
+  return new Promise((resolve, reject) => {
+    let failed = false;
+    const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
+      for (const w of pool) void w.terminate();
+      reject(err);
+    };
+    // Longest jobs first (rows × rounds × trees per round) so that workers finish together.
+    const cost = (s: JobSpec) => matrices[s.data].nrow * s.numBoostRound * (Number(s.params.num_class) > 1 ? Number(s.params.num_class) : 1);
+    const order = specs.map((_, i) => i).sort((a, b) => cost(specs[b]) - cost(specs[a]) || a - b);
+    const feed = (w: Worker) => {
+      if (next >= specs.length) {
+        void w.terminate();
+        return;
+      }
+      const i = order[next++];
+      w.postMessage({ i, job: specs[i] });
+    };
+    for (let k = 0; k < n; k++) {
+      const w = new Worker(WORKER_URL, { workerData: { matrices } });
+      pool.push(w);
+      w.on('message', (msg: { i: number; result?: ManyResult; error?: { message: string; name: string; json?: Record<string, unknown> } }) => {
+        if (msg.error) return fail(revive(msg.error));
+        results[msg.i] = msg.result!;
+        done++;
+        onProgress?.(done, specs.length);
+        if (done === specs.length) {
+          for (const x of pool) void x.terminate();
+          resolve(results);
+        } else feed(w);
+      });
+      w.on('error', fail);
+      w.on('exit', (code) => {
+        if (!failed && done < specs.length && code !== 0 && code !== 1) fail(new Error(`training worker exited with code ${code}`));
+      });
+      feed(w);
+    }
+  });
+}
+
+/** Rebuild a pipeline error thrown inside a worker so callers can still test its class. */
+function revive(e: { message: string; name: string; json?: Record<string, unknown> }): Error {
+  if (e.json?.code === 'CONFIG_INVALID') return new ConfigError(e.message, (e.json.details as Record<string, unknown>) ?? {});
+  if (e.json && typeof e.json.code === 'string') {
+    return new DataError(e.message, { stage: 'engine', code: e.json.code, details: (e.json.details as Record<string, unknown>) ?? {} });
+  }
+  const err = new Error(e.message);
+  err.name = e.name;
+  return err;
+}

@@ -1,0 +1,4 @@
+/** The deployed Cloud Functions; each lives in its own file under `triggers/`. */
+export { collector } from './triggers/collector.ts';
+export { checker } from './triggers/checker.ts';
+export { trainer } from './triggers/trainer.ts';

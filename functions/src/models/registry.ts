@@ -1,0 +1,187 @@
+/**
+ * The model registry over the artefact store: lists complete versions (those with a manifest),
+ * reads and moves the `current` pointer with a compare-and-swap on its generation, backs the
+ * pointer up, and hands out version names so that two runs never share one and a replayed run
+ * gets its earlier name back (layout in layout.ts, docs/model-bundle.md).
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { ArtifactStore } from '../ports/artifact-store.ts';
+import { ConflictError, DataError, NotFoundError } from '../shared/errors.ts';
+import { baseVersionName, isVersionName, modelsLayout, stamp, type ModelsLayout } from './layout.ts';
+import { ManifestSchema, type Manifest } from './manifest.ts';
+import { jsonText } from './write-once.ts';
+
+/** `models/current.json`: which version serves. */
+export const CurrentPointerSchema = z.strictObject({
+  version: z.string().min(1),
+  previousVersion: z.string().nullable(),
+  updatedAt: z.iso.datetime({ offset: true }),
+  runId: z.string().nullable(),
+  reason: z.string(),
+});
+
+/** `models/backups/<stamp>.json`: the pointer and its version as they were before a change. */
+export const PointerBackupSchema = z.strictObject({
+  backedUpAt: z.iso.datetime({ offset: true }),
+  generation: z.string().nullable(),
+  pointer: CurrentPointerSchema.nullable(),
+  manifest: ManifestSchema.nullable(),
+});
+
+/** `models/claims/<version>.json`: the run that owns a version name. */
+export const VersionClaimSchema = z.strictObject({ version: z.string(), runId: z.string(), claimedAt: z.iso.datetime({ offset: true }) });
+
+/** `models/runs/<runId>.json`: the version a run writes, then its final result. */
+export const RunRecordSchema = z.strictObject({
+  runId: z.string(),
+  version: z.string(),
+  claimedAt: z.iso.datetime({ offset: true }),
+  result: z.record(z.string(), z.unknown()).nullable(),
+});
+
+export type CurrentPointer = z.infer<typeof CurrentPointerSchema>;
+export type PointerBackup = z.infer<typeof PointerBackupSchema>;
+export type RunRecord = z.infer<typeof RunRecordSchema>;
+
+async function readJson<T>(store: ArtifactStore, path: string, schema: z.ZodType<T>): Promise<T | null> {
+  if (!(await store.exists(path))) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse((await store.get(path)).toString('utf8'));
+  } catch (err) {
+    if (err instanceof NotFoundError) return null;
+    throw new DataError(`${path} is not valid JSON`, { stage: 'train', code: 'REGISTRY_CORRUPT', details: { path }, cause: err });
+  }
+  const res = schema.safeParse(raw);
+  if (!res.success) throw new DataError(`${path} does not match its schema: ${res.error.issues[0]?.message}`, { stage: 'train', code: 'REGISTRY_CORRUPT', details: { path } });
+  return res.data;
+}
+
+/** Versions, the current pointer and run claims under one models prefix. */
+export class ModelRegistry {
+  readonly store: ArtifactStore;
+  readonly layout: ModelsLayout;
+
+  constructor(store: ArtifactStore, prefix = 'models') {
+    this.store = store;
+    this.layout = modelsLayout(prefix);
+  }
+
+  /** Names of complete versions (manifest present), oldest first. */
+  async listVersions(): Promise<string[]> {
+    const objects = await this.store.list(`${this.layout.prefix}/v_`);
+    const names = new Set<string>();
+    for (const o of objects) {
+      const rest = o.path.slice(this.layout.prefix.length + 1);
+      const [version, file] = rest.split('/');
+      if (file === 'manifest.json' && rest === `${version}/manifest.json` && isVersionName(version)) names.add(version);
+    }
+    return [...names].sort();
+  }
+
+  /** The manifest of a complete version; NotFoundError when the version is missing or incomplete. */
+  async manifest(version: string): Promise<Manifest> {
+    const m = await readJson(this.store, this.layout.manifest(version), ManifestSchema);
+    if (!m) throw new NotFoundError(`Model version ${version} not found (no ${this.layout.manifest(version)})`, { stage: 'train', details: { version } });
+    return m;
+  }
+
+  /** The current pointer and its generation, or null when no version serves yet. */
+  async current(): Promise<{ pointer: CurrentPointer; generation: string } | null> {
+    const info = await this.store.stat(this.layout.current);
+    if (!info) return null;
+    const pointer = await readJson(this.store, this.layout.current, CurrentPointerSchema);
+    return pointer ? { pointer, generation: info.generation } : null;
+  }
+
+  /**
+   * Point `current` at a complete version, only if the pointer is still at `expectedGeneration`
+   * (`'0'` / null: only if there is none yet). ConflictError when another writer moved it first.
+   */
+  async moveCurrent(version: string, opts: { expectedGeneration: string | null; at: Date; runId?: string | null; reason: string; previousVersion?: string | null }): Promise<CurrentPointer> {
+    await this.manifest(version);
+    const pointer: CurrentPointer = {
+      version,
+      previousVersion: opts.previousVersion ?? null,
+      updatedAt: opts.at.toISOString(),
+      runId: opts.runId ?? null,
+      reason: opts.reason,
+    };
+    await this.store.put(this.layout.current, jsonText(pointer), { ifGenerationMatch: opts.expectedGeneration ?? '0', contentType: 'application/json' });
+    return pointer;
+  }
+
+  /** Copy the current pointer and its version's manifest to `backups/` (write-once); returns the path. */
+  async backupCurrent(at: Date): Promise<string> {
+    const cur = await this.current();
+    const manifest = cur ? await this.manifest(cur.pointer.version).catch(() => null) : null;
+    const backup: PointerBackup = { backedUpAt: at.toISOString(), generation: cur?.generation ?? null, pointer: cur?.pointer ?? null, manifest };
+    const base = `${stamp(at)}_g${cur?.generation ?? '0'}`;
+    for (let n = 1; ; n++) {
+      const path = this.layout.backup(n === 1 ? base : `${base}_${n}`);
+      try {
+        await this.store.put(path, jsonText(backup), { ifGenerationMatch: '0', contentType: 'application/json' });
+        return path;
+      } catch (err) {
+        if (!(err instanceof ConflictError) || n > 100) throw err;
+      }
+    }
+  }
+
+  /** The record of a run, with its generation, or null. */
+  async run(runId: string): Promise<{ record: RunRecord; generation: string } | null> {
+    const info = await this.store.stat(this.layout.run(runId));
+    if (!info) return null;
+    const record = await readJson(this.store, this.layout.run(runId), RunRecordSchema);
+    return record ? { record, generation: info.generation } : null;
+  }
+
+  /**
+   * The version name of a run: the one recorded earlier for the same run id (a replay), else a
+   * fresh `v_YYYYMMDD_HHMMSS` — suffixed with a hash of the run id, then a counter, when taken.
+   */
+  async claimVersion(runId: string, at: Date): Promise<string> {
+    const existing = await this.run(runId);
+    if (existing) return existing.record.version;
+    const base = baseVersionName(at);
+    const h = createHash('sha256').update(runId).digest('hex').slice(0, 6);
+    let chosen: string | null = null;
+    for (let n = 0; n < 100 && !chosen; n++) {
+      const name = n === 0 ? base : n === 1 ? `${base}_${h}` : `${base}_${h}_${n}`;
+      if ((await this.store.list(this.layout.versionDir(name))).length) continue;
+      const claim = { version: name, runId, claimedAt: at.toISOString() };
+      try {
+        await this.store.put(this.layout.claim(name), jsonText(claim), { ifGenerationMatch: '0', contentType: 'application/json' });
+        chosen = name;
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+        const other = await readJson(this.store, this.layout.claim(name), VersionClaimSchema);
+        if (other?.runId === runId) chosen = name;
+      }
+    }
+    if (!chosen) throw new ConflictError(`No free version name near ${base}`, { stage: 'train', details: { base } });
+    const record: RunRecord = { runId, version: chosen, claimedAt: at.toISOString(), result: null };
+    try {
+      await this.store.put(this.layout.run(runId), jsonText(record), { ifGenerationMatch: '0', contentType: 'application/json' });
+      return chosen;
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      const winner = await this.run(runId);
+      if (!winner) throw err;
+      return winner.record.version;
+    }
+  }
+
+  /** Record a run's final result on its run record (compare-and-swap; first result wins). */
+  async recordResult(runId: string, version: string, result: Record<string, unknown>, at: Date): Promise<void> {
+    const existing = await this.run(runId);
+    if (existing?.record.result) return;
+    const record: RunRecord = existing ? { ...existing.record, result } : { runId, version, claimedAt: at.toISOString(), result };
+    try {
+      await this.store.put(this.layout.run(runId), jsonText(record), { ifGenerationMatch: existing?.generation ?? '0', contentType: 'application/json' });
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * The CSV formatting worker: turns row batches into UTF-8 bytes off the main thread, which
+ * meanwhile reads and validates the next page. Replies in the order batches arrive.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { formatBatch, type RowBatch, type RowLayout } from './row-batch.ts';
+
+const layout = workerData as RowLayout;
+
+parentPort!.on('message', (batch: RowBatch) => {
+  // A fresh copy: the formatter's buffer may be a slice of a larger one, and only whole
+  // ArrayBuffers can be transferred.
+  const bytes = new Uint8Array(formatBatch(layout, batch));
+  parentPort!.postMessage(bytes, [bytes.buffer as ArrayBuffer]);
+});

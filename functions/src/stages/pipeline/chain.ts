@@ -1,0 +1,106 @@
+/**
+ * The whole chain from one process (`retrain auto --mode force|scheduled`, `retrain start`, the
+ * end-to-end test): decide, open the run and publish its request, then let the bus carry it
+ * through collect → validate → train. On the embedded backend the step handlers are subscribed
+ * here, exactly as the deployed functions are subscribed to their topics, and the bus is drained;
+ * on the cloud the deployed functions do the work and the run record is watched until it ends.
+ */
+import type { RetrainingConfig } from '../../config/schema.ts';
+import type { Delivery, Ports } from '../../ports/index.ts';
+import { TransientError } from '../../shared/errors.ts';
+import { createLogger, silentSink, type PipelineLogger } from '../../shared/logger.ts';
+import { decide } from '../decide/decide.ts';
+import type { CheckMode } from '../decide/ids.ts';
+import type { Trigger } from '../decide/trigger.ts';
+import { requestRetrain } from './request.ts';
+import { pipelineResult, type PipelineResult } from './result.ts';
+import { getRun, isTerminal, type RunRecord } from './run-record.ts';
+
+/** A topic's handler: the body of a deployed event function. */
+export type StepHandler = (ports: Ports, config: RetrainingConfig, data: unknown, ctx: { log: PipelineLogger; attempt: number }) => Promise<void>;
+
+/** The work behind each topic of the chain. */
+export interface ChainSteps {
+  /** `retrain-requests` → dataset (+ validation) → `dataset-ready`. */
+  retrainRequest: StepHandler;
+  /** `dataset-ready` → model version → `model-trained`. */
+  datasetReady: StepHandler;
+}
+
+/** Options of one chain run. */
+export interface RunChainOptions {
+  mode: Exclude<CheckMode, 'check'>;
+  at?: Date;
+  dryRun?: boolean;
+  log?: PipelineLogger;
+  triggers?: Trigger[];
+  /**
+   * The handlers to subscribe (embedded). Omit on the cloud backend, where the deployed functions
+   * are subscribed and the run record is polled until it ends.
+   */
+  steps?: ChainSteps;
+  /** Cloud backend: give up waiting after this long (the run goes on; its record tells the end). */
+  waitTimeoutMs?: number;
+  /** Cloud backend: how often to read the run record. */
+  pollMs?: number;
+}
+
+/** The chain's result: the printed shape, plus the run record and decision behind it. */
+export interface ChainOutcome {
+  result: PipelineResult;
+  run: RunRecord | null;
+}
+
+/** Subscribe the step handlers to their topics; returns the unsubscribe function. */
+export async function subscribeSteps(ports: Ports, config: RetrainingConfig, steps: ChainSteps, log: PipelineLogger): Promise<() => Promise<void>> {
+  const topics = config.pipeline.topics;
+  const bind = (h: StepHandler) => (d: Delivery) => h(ports, config, d.data, { log, attempt: d.attempt });
+  const offs = [
+    await ports.bus.subscribe(topics.retrainRequests, bind(steps.retrainRequest)),
+    await ports.bus.subscribe(topics.datasetReady, bind(steps.datasetReady)),
+  ];
+  return async () => {
+    for (const off of offs) await off();
+  };
+}
+
+/** Wait until a run ends (cloud backend), polling its record; returns the last record read. */
+export async function waitForRun(
+  ports: Ports,
+  config: RetrainingConfig,
+  runId: string,
+  opts: { timeoutMs?: number; pollMs?: number } = {},
+): Promise<RunRecord | null> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
+  for (;;) {
+    const run = await getRun(ports, runId, { collection: config.pipeline.collections.runs });
+    if ((run && isTerminal(run.status)) || Date.now() >= deadline) return run;
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 5000));
+  }
+}
+
+/** Run the chain once: decide, publish, carry the run to its end, and report it. */
+export async function runChain(ports: Ports, config: RetrainingConfig, opts: RunChainOptions): Promise<ChainOutcome> {
+  const log = opts.log ?? createLogger(silentSink);
+  const start = ports.clock.now();
+  const { decision } = await decide(ports, config, { mode: opts.mode, at: opts.at, triggers: opts.triggers, dryRun: opts.dryRun, log });
+  if (!decision.shouldRetrain || opts.dryRun || !decision.runId) {
+    return { result: pipelineResult(decision, null, start, ports.clock.now(), { dryRun: opts.dryRun }), run: null };
+  }
+  let run: RunRecord | null;
+  if (opts.steps) {
+    const unsubscribe = await subscribeSteps(ports, config, opts.steps, log);
+    try {
+      await requestRetrain(ports, config, decision, { log });
+      if (!ports.bus.drain) throw new TransientError('this message bus cannot be drained; run the chain with the deployed functions instead', { stage: 'cli' });
+      await ports.bus.drain();
+    } finally {
+      await unsubscribe();
+    }
+    run = await getRun(ports, decision.runId, { collection: config.pipeline.collections.runs });
+  } else {
+    await requestRetrain(ports, config, decision, { log });
+    run = await waitForRun(ports, config, decision.runId, { timeoutMs: opts.waitTimeoutMs, pollMs: opts.pollMs });
+  }
+  return { result: pipelineResult(decision, run, start, ports.clock.now()), run };
+}

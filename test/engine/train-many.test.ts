@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DMatrix, train, trainMany, type TrainJob } from '../../functions/src/engine/index.ts';
+import { ConfigError } from '../../functions/src/shared/errors.ts';
+import { readCsv } from './fixtures.ts';
+
+describe('trainMany', () => {
+  const t = readCsv('big.csv');
+  const data = { values: t.X, nrow: t.nrow, ncol: t.ncol };
+  const valid = readCsv('valid.csv');
+  const jobs: TrainJob[] = [
+    { params: { objective: 'multi:softprob', num_class: 3, subsample: 0.8, seed: 1 }, data, label: t.columns.y_cls, numBoostRound: 6 },
+    { params: { objective: 'reg:squarederror', colsample_bynode: 0.5, seed: 2 }, data, label: t.columns.y_reg, numBoostRound: 6 },
+    {
+      params: { objective: 'binary:logistic', eta: 0.8 },
+      data,
+      label: t.columns.y_bin,
+      numBoostRound: 40,
+      evals: [{ name: 'valid', data: { values: valid.X, nrow: valid.nrow, ncol: valid.ncol }, label: valid.columns.y_bin }],
+      earlyStoppingRounds: 3,
+    },
+  ];
+
+  it('gives the same models as sequential train, on worker threads', async () => {
+    const progress: number[] = [];
+    const res = await trainMany(jobs, { workers: 2, onProgress: (d) => progress.push(d) });
+    assert.deepEqual(progress, [1, 2, 3]);
+    for (let i = 0; i < jobs.length; i++) {
+      const j = jobs[i];
+      const evals = (j.evals ?? []).map((e) => ({ name: e.name, data: new DMatrix(e.data.values, e.data.nrow, e.data.ncol, { label: e.label }) }));
+      const b = train(j.params, new DMatrix(t.X, t.nrow, t.ncol, { label: j.label }), { numBoostRound: j.numBoostRound, evals, earlyStoppingRounds: j.earlyStoppingRounds });
+      assert.equal(res[i].modelJson, b.saveModel(), `job ${i}`);
+      assert.deepEqual(res[i].evalsResult, b.evalsResult);
+      assert.equal(res[i].bestIteration, b.bestIteration);
+    }
+  });
+
+  it('runs in-process with workers: 1 and continues from a JSON model', async () => {
+    const [first] = await trainMany([jobs[1]], { workers: 1 });
+    const [more] = await trainMany([{ ...jobs[1], xgbModel: first.modelJson, numBoostRound: 2 }], { workers: 1 });
+    assert.equal(JSON.parse(more.modelJson).learner.gradient_booster.model.trees.length, 8);
+  });
+
+  it('rejects with the engine error of a failing job', async () => {
+    await assert.rejects(trainMany([jobs[1], { ...jobs[1], params: { eta: 7 } }], { workers: 2 }), (e: unknown) => e instanceof ConfigError && /eta must be in/.test(e.message));
+  });
+});
