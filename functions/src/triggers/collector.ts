@@ -8,19 +8,11 @@
 import { onMessagePublished } from 'firebase-functions/v2/pubsub';
 import { runtimeConfig } from '../runtime/config.ts';
 import { getCloudPorts } from '../runtime/cloud-ports.ts';
+import { messageBody } from '../runtime/message-body.ts';
 import { functionsLogger } from '../shared/logger.ts';
 import { collectStep } from '../stages/pipeline/collect-step.ts';
 
 const { config } = runtimeConfig();
-
-/** The message body as JSON, or the raw text when it is not JSON (then rejected by the schema). */
-function bodyOf(message: { json: unknown; data: string }): unknown {
-  try {
-    return message.json;
-  } catch {
-    return Buffer.from(message.data ?? '', 'base64').toString('utf8');
-  }
-}
 
 /** Collects the dataset of a retrain request. */
 export const collector = onMessagePublished(
@@ -33,6 +25,6 @@ export const collector = onMessagePublished(
   },
   async (event) => {
     const ports = await getCloudPorts();
-    return await collectStep(ports, config, bodyOf(event.data.message), { log: functionsLogger });
+    return await collectStep(ports, config, messageBody(event.data.message), { log: functionsLogger });
   },
 );

@@ -9,19 +9,11 @@
 import { onMessagePublished } from 'firebase-functions/v2/pubsub';
 import { runtimeConfig } from '../runtime/config.ts';
 import { getCloudPorts } from '../runtime/cloud-ports.ts';
+import { messageBody } from '../runtime/message-body.ts';
 import { functionsLogger } from '../shared/logger.ts';
 import { trainStep } from '../stages/pipeline/train-step.ts';
 
 const { config } = runtimeConfig();
-
-/** The message body as JSON, or the raw text when it is not JSON (then rejected by the schema). */
-function bodyOf(message: { json: unknown; data: string }): unknown {
-  try {
-    return message.json;
-  } catch {
-    return Buffer.from(message.data ?? '', 'base64').toString('utf8');
-  }
-}
 
 /** Trains a model version from a collected dataset. */
 export const trainer = onMessagePublished(
@@ -36,6 +28,6 @@ export const trainer = onMessagePublished(
   },
   async (event) => {
     const ports = await getCloudPorts();
-    return await trainStep(ports, config, bodyOf(event.data.message), { log: functionsLogger });
+    return await trainStep(ports, config, messageBody(event.data.message), { log: functionsLogger });
   },
 );

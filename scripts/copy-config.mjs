@@ -1,3 +1,4 @@
+// Plain JavaScript (not TypeScript) so that the deploy-time build runs on any Node the deployer has.
 /**
  * Build step of the deployable functions: bundle `config/retraining.yaml` as
  * `functions/lib/retraining.yaml`, the config the deployed functions read.
