@@ -14,18 +14,19 @@ import { reportError } from './output.ts';
 /** Build the program with every subcommand registered. */
 export function buildProgram(): Command {
   const program = new Command('retrain')
-    .description('Adaptive UI model retraining pipeline: simulate, collect, train, compare, decide, deploy')
+    .description('Adaptive UI model retraining pipeline: simulate, collect, train, decide — on Firebase or on one machine')
     .showHelpAfterError()
     .exitOverride();
-  registerConfig(program);
-  registerAuto(program);
+  // In pipeline order: the main job, data, training, the registry, the chain, the engine, config.
   registerStart(program);
-  registerCollect(program);
   registerSimulate(program);
-  registerXgb(program);
-  registerIncremental(program);
+  registerCollect(program);
   registerFull(program);
+  registerIncremental(program);
   registerModels(program);
+  registerAuto(program);
+  registerXgb(program);
+  registerConfig(program);
   return program;
 }
 
@@ -37,7 +38,8 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
+    // Help and version exit 0; any other commander error is a bad flag or argument: exit 2.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     return reportError(err, json);
   }
 }

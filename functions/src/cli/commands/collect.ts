@@ -14,6 +14,7 @@ import { collect, type CollectResult } from '../../stages/collect/collect.ts';
 import { artifactTarget, fileTarget, type DatasetTarget } from '../../stages/collect/dataset-target.ts';
 import { resolveWindow } from '../../stages/collect/window.ts';
 import { createOutput, type Progress } from '../output.ts';
+import { storeOptions } from '../options.ts';
 
 interface CollectFlags {
   startDate?: string;
@@ -90,7 +91,7 @@ function humanSummary(r: CollectResult, flags: CollectFlags): string {
 
 /** Register the command. */
 export function registerCollect(program: Command): void {
-  program
+  const cmd = program
     .command('collect')
     .description('Collect production sessions of a window into a training dataset CSV (the original collect_production_data.py)')
     .option('--start-date <YYYY-MM-DD>', 'first day collected (UTC); default: --days-back before the end')
@@ -100,11 +101,8 @@ export function registerCollect(program: Command): void {
     .option('--min-session-duration <ms>', 'skip sessions shorter than this (ms)', positiveInt('--min-session-duration'), 10000)
     .option('--validate', 'validate the dataset: print the full report, write <name>_validation.json, exit 1 on an abort verdict')
     .option('--export-metadata', 'write <name>_metadata.json beside the CSV')
-    .option('--max-samples <n>', 'stop after this many rows (default: dataCollection.maxSamplesPerCollection)', positiveInt('--max-samples'))
-    .option('--config <file>', 'config file (default: config/retraining.yaml)')
-    .option('--backend <name>', 'where the logs are read: embedded (SQLite, the default) or cloud (Firestore); else RETRAIN_BACKEND')
-    .option('--root <dir>', 'embedded store folder (default: pipeline.embedded.dir of the config)')
-    .option('--json', 'machine-readable output')
+    .option('--max-samples <n>', 'stop after this many rows (default: dataCollection.maxSamplesPerCollection)', positiveInt('--max-samples'));
+  storeOptions(cmd, { backend: 'where the logs are read: embedded (SQLite, the default) or cloud (Firestore); else RETRAIN_BACKEND' })
     .addHelpText(
       'after',
       [
@@ -118,9 +116,6 @@ export function registerCollect(program: Command): void {
     )
     .action(async (flags: CollectFlags) => {
       const out = createOutput({ json: flags.json });
-      if (flags.backend !== undefined && flags.backend !== 'embedded' && flags.backend !== 'cloud') {
-        throw new ConfigError(`--backend must be embedded or cloud, got ${String(flags.backend)}`, { backend: flags.backend });
-      }
       const { config, hash } = loadConfig(flags.config);
       const ports = await openPorts(config, { backend: flags.backend, root: flags.root });
       let extra: Ports | null = null;

@@ -17,6 +17,7 @@ import { ConfigError } from '../../shared/errors.ts';
 import { runFullRetrain } from '../../stages/train/full.ts';
 import type { FullValidation, IncrementalValidation, ProgressFn, TrainResult } from '../../stages/train/result.ts';
 import { createOutput, type Output, type Progress } from '../output.ts';
+import { storeOptions } from '../options.ts';
 
 /** Where `--data` points: a bucket path (`gs://bucket/…` or bucket-relative), or a local file. */
 export function resolveData(data: string, ports: Ports, prefix = 'datasets/manual'): { dataPath: string; dataBytes?: Buffer } {
@@ -124,7 +125,7 @@ interface FullFlags {
 
 /** Register the command. */
 export function registerFull(program: Command): void {
-  program
+  const cmd = program
     .command('full')
     .description('Retrain every model from scratch on a dataset and write a new version (the original full_retrain.py)')
     .requiredOption('--data <csv>', 'dataset CSV: a local file, a bucket path (datasets/<run>/x.csv) or gs://bucket/path')
@@ -133,11 +134,8 @@ export function registerFull(program: Command): void {
     .option('--cv-folds <k>', 'folds of the search (default: strategies.full.cvFolds, 5)', intArg('--cv-folds', 2))
     .option('--compare-with-current', 'evaluate the current version on the same held-out rows')
     .option('--deploy-if-better', 'move the current pointer when the new version wins by strategies.full.minImprovementThreshold')
-    .option('--run-id <id>', 'run id (a rerun with the same id returns the same version)')
-    .option('--config <file>', 'config file (default: config/retraining.yaml)')
-    .option('--backend <name>', 'embedded (folder store, the default) or cloud (Cloud Storage); else RETRAIN_BACKEND')
-    .option('--root <dir>', 'embedded store folder base (default: the repository)')
-    .option('--json', 'machine-readable output')
+    .option('--run-id <id>', 'run id (a rerun with the same id returns the same version)');
+  storeOptions(cmd, { backend: 'embedded (folder store, the default) or cloud (Cloud Storage); else RETRAIN_BACKEND' })
     .addHelpText(
       'after',
       [

@@ -8,6 +8,7 @@ import { loadConfig } from '../../config/load.ts';
 import { runIncrementalRetrain } from '../../stages/train/incremental.ts';
 import { createOutput } from '../output.ts';
 import { cliRunId, intArg, renderTrainResult, resolveData, shareArg, trainProgress } from './full.ts';
+import { storeOptions } from '../options.ts';
 
 interface IncrementalFlags {
   data: string;
@@ -25,7 +26,7 @@ interface IncrementalFlags {
 
 /** Register the command. */
 export function registerIncremental(program: Command): void {
-  program
+  const cmd = program
     .command('incremental')
     .description('Update the current version with new data, keeping it only when it improves (the original incremental_retrain.py)')
     .requiredOption('--data <csv>', 'new data CSV: a local file, a bucket path (datasets/<run>/x.csv) or gs://bucket/path')
@@ -34,11 +35,8 @@ export function registerIncremental(program: Command): void {
     .option('--validation-split <share>', 'share of the new rows held out (default: strategies.incremental.validationSplit, 0.2)', shareArg)
     .option('--backup-current', 'record the current pointer and its manifest under <models>/backups/ before changing anything')
     .option('--no-promote', 'write an accepted update without moving the current pointer')
-    .option('--run-id <id>', 'run id (a rerun with the same id returns the same version)')
-    .option('--config <file>', 'config file (default: config/retraining.yaml)')
-    .option('--backend <name>', 'embedded (folder store, the default) or cloud (Cloud Storage); else RETRAIN_BACKEND')
-    .option('--root <dir>', 'embedded store folder base (default: the repository)')
-    .option('--json', 'machine-readable output')
+    .option('--run-id <id>', 'run id (a rerun with the same id returns the same version)');
+  storeOptions(cmd, { backend: 'embedded (folder store, the default) or cloud (Cloud Storage); else RETRAIN_BACKEND' })
     .addHelpText(
       'after',
       [

@@ -8,6 +8,7 @@ import { ConfigError } from '../../shared/errors.ts';
 import { SimulationOptionsSchema, parseSimulationOptions, plannedSessions, type SimulationOptions } from '../../simulate/options.ts';
 import { DEFAULT_BATCH_SIZE, simulateToSink, type SimulationSummary } from '../../simulate/run.ts';
 import { createOutput } from '../output.ts';
+import { storeOptions } from '../options.ts';
 
 /** The flags of the command, as commander hands them over (strings until validated). */
 export interface SimulateFlags {
@@ -102,7 +103,7 @@ function human(s: SimulationSummary & { where: string; seconds: number }): strin
 
 /** Register the command; `open` replaces the backend (tests). */
 export function registerSimulate(program: Command, open: OpenSimulateTarget = openWithPorts, now: () => Date = () => new Date()): void {
-  program
+  const cmd = program
     .command('simulate')
     .description('Generate realistic interaction logs (a population with hidden, context-dependent preferences) into the log store')
     .option('--users <n>', `users in the population (default ${D.users})`)
@@ -116,11 +117,8 @@ export function registerSimulate(program: Command, open: OpenSimulateTarget = op
     .option('--bad-log-rate <x>', `share of deliberately malformed documents 0…1 (default ${D.badLogRate})`)
     .option('--short-session-rate <x>', `share of sessions shorter than 30 s (default ${D.shortSessionRate})`)
     .option('--label-noise <x>', `per class, share of sessions acting on a random preference (default ${D.labelNoise})`)
-    .option('--batch-size <n>', `documents per write batch (default ${DEFAULT_BATCH_SIZE})`)
-    .option('--backend <name>', 'embedded (SQLite + folder, the default) or cloud (Firestore); else RETRAIN_BACKEND')
-    .option('--root <dir>', 'base folder of a relative pipeline.embedded.dir (default: the repository root)')
-    .option('--config <file>', 'config file (default: config/retraining.yaml)')
-    .option('--json', 'machine-readable output')
+    .option('--batch-size <n>', `documents per write batch (default ${DEFAULT_BATCH_SIZE})`);
+  storeOptions(cmd, { backend: 'embedded (SQLite + folder, the default) or cloud (Firestore); else RETRAIN_BACKEND' })
     .addHelpText(
       'after',
       [
