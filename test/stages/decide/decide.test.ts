@@ -44,7 +44,7 @@ describe('decide', () => {
     assert.match(original.recommendation, /full retrain/);
   });
 
-  it('a training two days ago holds retraining back (cool-down), yet records that data volume fired', async () => {
+  it('a training two days ago holds retraining back (cool-down); data volume counts only sessions since it', async () => {
     env.clock.set(new Date(Date.parse(NOW) - 2 * DAY));
     await markStage(env.ports, 'run_old', 'train', 'succeeded', { outputs: { version: 'v_20260228_020000' } });
     await finishRun(env.ports, 'run_old', 'succeeded');
@@ -52,11 +52,17 @@ describe('decide', () => {
     const { decision } = await decide(env.ports, env.config, { mode: 'scheduled' });
     assert.equal(decision.shouldRetrain, false);
     assert.deepEqual(decision.blockedBy, ['time_based']);
-    assert.deepEqual(decision.reasons, ['data_volume']);
+    const volume = decision.triggers.find((t) => t.name === 'data_volume')!;
+    assert.equal(volume.values.window_start, new Date(Date.parse(NOW) - 2 * DAY).toISOString());
+    const week = await env.ports.logs.count({ start: new Date(Date.parse(NOW) - 7 * DAY), end: new Date(NOW), minSessionDurationMs: env.config.dataCollection.minSessionDurationMs });
+    const since = await env.ports.logs.count({ start: new Date(Date.parse(NOW) - 2 * DAY), end: new Date(NOW), minSessionDurationMs: env.config.dataCollection.minSessionDurationMs });
+    assert.ok(since > 0 && since < week, `${since} of ${week}`);
+    assert.equal(volume.values.new_samples, since);
+    assert.equal(volume.triggered, since >= env.config.triggers.dataVolume.minNewSamples);
     assert.equal(decision.runId, null);
     assert.equal(decision.lastTraining?.source, 'runs');
     assert.equal(decision.triggers[0].values.days_since_last, 2);
-    assert.match(decision.recommendation, /^wait/);
+    assert.match(decision.recommendation, volume.triggered ? /^wait/ : /^no retraining needed/);
   });
 
   it('a version trained but never deployed still calls for a full retrain', async () => {

@@ -1,6 +1,7 @@
 /**
  * The data-volume trigger (original `data_volume`): fires when at least `minNewSamples` usable
- * sessions (as long as `dataCollection.minSessionDurationMs`) arrived in the collection window.
+ * sessions (as long as `dataCollection.minSessionDurationMs`) arrived in the collection window
+ * since the last training (data a version was already trained on is not new).
  * Counted by the log store, so it costs one aggregate query, not a read of the window.
  */
 import type { Trigger, TriggerContext, TriggerResultInput } from './trigger.ts';
@@ -19,7 +20,7 @@ export const dataVolumeTrigger: Trigger = {
       name: this.name,
       evaluated: true,
       triggered,
-      reason: `${count} new sessions in the last ${cfg.windowDays} days, ${triggered ? 'at least' : 'fewer than'} ${cfg.minNewSamples}`,
+      reason: `${count} new sessions since ${ctx.window.start.toISOString()} (last ${cfg.windowDays} days, after the last training), ${triggered ? 'at least' : 'fewer than'} ${cfg.minNewSamples}`,
       values: {
         new_samples: count,
         min_required: cfg.minNewSamples,

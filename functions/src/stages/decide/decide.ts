@@ -79,7 +79,8 @@ export async function decide(ports: Ports, config: RetrainingConfig, opts: Decid
     ports,
     config,
     at,
-    window: { start: new Date(at.getTime() - config.triggers.dataVolume.windowDays * DAY_MS), end: at },
+    // New data: the last `windowDays`, but never what the last training already saw.
+    window: { start: new Date(Math.max(at.getTime() - config.triggers.dataVolume.windowDays * DAY_MS, state.lastTraining?.at.getTime() ?? -Infinity)), end: at },
     lastTraining: state.lastTraining,
   };
   const results: TriggerResult[] = [];

@@ -45,7 +45,7 @@ export interface TriggerContext {
   config: RetrainingConfig;
   /** The instant the evaluation stands for (the scheduled time, not the moment it ran). */
   at: Date;
-  /** The window of new data (`triggers.dataVolume.windowDays` back from `at`). */
+  /** The window of new data: `triggers.dataVolume.windowDays` back from `at`, starting no earlier than the last training. */
   window: TimeWindow;
   /** The last successful training, or null when no model was ever trained. */
   lastTraining: LastTraining | null;
