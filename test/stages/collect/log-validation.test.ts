@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InteractionLogSchema } from '../../../functions/src/data/log-schema.ts';
+import { InteractionLogSchema, type InteractionLog } from '../../../functions/src/data/log-schema.ts';
 import { simulateLogs } from '../../../functions/src/simulate/index.ts';
-import { fastLogCheck, validateLog } from '../../../functions/src/stages/collect/log-validation.ts';
+import { fastLogCheck, validateLog, validLogInto } from '../../../functions/src/stages/collect/log-validation.ts';
 import { validLog } from './fixtures.ts';
 
 type Patch = (d: any) => void;
@@ -145,6 +145,38 @@ describe('log validation', () => {
       }
     }
     assert.ok(cases > 1000);
+  });
+
+  it('reads ISO timestamps as zod does when consecutive ones share their date', () => {
+    const day = '2026-11-20T';
+    const times = [
+      `${day}10:00:00.000Z`, `${day}10:00:01.999Z`, `${day}00:00:00.000Z`, `${day}23:59:59.999Z`, `${day}24:00:00.000Z`, `${day}23:60:00.000Z`,
+      `${day}23:59:60.000Z`, `${day}1a:00:00.000Z`, `${day}10:00:00.00Z`, `${day}10:00:00.0000Z`, `${day}10:00:00Z`, `${day}10:00:00.000+01:00`,
+      `${day}10:00:00.000z`, `${day}10:00:00,000Z`, `${day}10-00-00.000Z`, `${day}10:00:00.000Y`, `${day}10:00:00.+00Z`, `${day}-1:00:00.000Z`,
+      '2026-11-21T10:00:00.000Z', '2026-11-21T09:00:00.000Z', `${day}10:00:00.000Z`, '2026-02-29T10:00:00.000Z', '2028-02-29T10:00:00.000Z',
+      '2028-02-29T23:59:59.999Z', '2099-12-31T23:59:59.999Z', '2100-01-01T00:00:00.000Z', '2100-01-01T00:00:00.001Z',
+    ];
+    for (const t of [...times, ...times.reverse()]) {
+      const doc = validLog('t', t).data;
+      const v = validateLog(doc);
+      const z = InteractionLogSchema.safeParse(doc);
+      assert.equal(v.ok, z.success, t);
+      if (v.ok && z.success) assert.equal(v.log.timestamp, z.data.timestamp, t);
+      else if (!v.ok) assert.equal(v.reason, 'bad_timestamp', t);
+    }
+  });
+
+  it('validLogInto fills the given object with what validateLog returns', () => {
+    const into = {} as InteractionLog;
+    for (const raw of simulateLogs({ users: 20, days: 2, badLogRate: 0.2, seed: 3 })) {
+      const v = validateLog(raw.data);
+      const got = validLogInto(raw.data, into);
+      if (!v.ok) assert.equal(got, null, raw.id);
+      else {
+        assert.equal(got, into);
+        assert.deepEqual({ ...got, explicit: got!.explicit }, { ...v.log, explicit: v.log.explicit }, raw.id);
+      }
+    }
   });
 
   it('the fast check agrees with zod on simulated logs, malformed ones included', () => {

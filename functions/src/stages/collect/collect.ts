@@ -13,16 +13,16 @@
 import { createHash } from 'node:crypto';
 import type { RetrainingConfig } from '../../config/schema.ts';
 import { FEATURE_COLUMNS, FEATURE_COUNT, FEATURE_NAMES, FEATURE_VERSION, prepareFeaturesV2 } from '../../data/features.ts';
-import { LOG_SCHEMA_VERSION } from '../../data/log-schema.ts';
+import { LOG_SCHEMA_VERSION, type InteractionLog } from '../../data/log-schema.ts';
 import { inferTargets, TARGET_COLUMNS } from '../../data/targets.ts';
-import type { Ports } from '../../ports/index.ts';
+import type { Ports, RawLog } from '../../ports/index.ts';
 import { createLogger, silentSink, type PipelineLogger } from '../../shared/logger.ts';
 import { defaultFormatter } from './batch-formatter.ts';
 import { classIndices, CSV_COLUMNS, CSV_HEADER, CSV_NUMBER_FORMAT, ROW_LAYOUT } from './csv-format.ts';
 import { DATASET_METADATA_VERSION, type DatasetMetadata } from './dataset-metadata.ts';
 import { DatasetProfile } from './dataset-profile.ts';
 import type { DatasetTarget } from './dataset-target.ts';
-import { validateLog } from './log-validation.ts';
+import { validateLog, validLogInto } from './log-validation.ts';
 import { RowBatchBuilder } from './row-batch.ts';
 import { SessionSet } from './session-set.ts';
 import { buildValidationReport, type SkipCounts, type ValidationReport } from './validation-report.ts';
@@ -112,6 +112,8 @@ export async function collect(ports: Ports, opts: CollectOptions): Promise<Colle
     return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   };
   const classIdx = new Uint8Array(ROW_LAYOUT.classLabels.length);
+  // The valid log being processed: one object refilled per document (it is not kept).
+  const scratch = {} as InteractionLog;
 
   async function* rows(): AsyncGenerator<Buffer> {
     yield emit(Buffer.from(CSV_HEADER, 'utf8'));
@@ -128,17 +130,25 @@ export async function collect(ports: Ports, opts: CollectOptions): Promise<Colle
     };
     try {
       const pages = ports.logs.pages({ start: opts.window.start, end: opts.window.end, minSessionDurationMs: minDuration, pageSize });
-      for await (const page of pages) {
+      for await (const docs of pages) {
+        // Each document is let go once handled (the page array is ours to change): a page of
+        // documents kept whole to its end is what grows V8's young generation to its maximum
+        // under this allocation rate (≈ 50 MB more peak RSS over a million logs).
+        const page: (RawLog | undefined)[] = docs;
         for (let i = 0; i < page.length && !reachedMax; i++) {
-          const raw = page[i];
+          const raw = page[i]!;
+          page[i] = undefined;
           skips.read++;
-          const v = validateLog(raw.data);
-          if (!v.ok) {
-            bump(skips.invalid, v.reason);
-            example(raw.id, v.reason, v.message);
-            continue;
+          let s = validLogInto(raw.data, scratch);
+          if (s === null) {
+            const v = validateLog(raw.data);
+            if (!v.ok) {
+              bump(skips.invalid, v.reason);
+              example(raw.id, v.reason, v.message);
+              continue;
+            }
+            s = v.log;
           }
-          const s = v.log;
           if (s.timestamp < startMs || s.timestamp >= endMs) {
             bump(skips.filtered, 'outside_window');
             continue;

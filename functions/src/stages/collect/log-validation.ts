@@ -43,13 +43,52 @@ const ISO = isoPattern();
 // The epoch ms the last successful timestamp check computed (saves a second Date.parse).
 let lastTimestampMs = NaN;
 
+// Sessions come in time order, so consecutive ISO timestamps mostly share their date. The date
+// part (`YYYY-MM-DDT`) of the last one that passed the full check, and its epoch ms: a timestamp
+// with the same date in the shape `HH:MM:SS.mmmZ` only needs its time of day read.
+let knownDay = '';
+let knownDayMs = NaN;
+
+const digit = (s: string, i: number) => {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : NaN;
+};
+
+/** Milliseconds into the day of `…THH:MM:SS.mmmZ` (24 characters, as ISO's pattern accepts it), or NaN. */
+function timeOfDayMs(s: string): number {
+  if (s.length !== 24 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return NaN;
+  const hour = digit(s, 11) * 10 + digit(s, 12);
+  const min = digit(s, 14) * 10 + digit(s, 15);
+  const sec = digit(s, 17) * 10 + digit(s, 18);
+  const ms = digit(s, 20) * 100 + digit(s, 21) * 10 + digit(s, 22);
+  // NaN fails every comparison.
+  if (!(hour <= 23 && min <= 59 && sec <= 59 && ms >= 0)) return NaN;
+  return ((hour * 60 + min) * 60 + sec) * 1000 + ms;
+}
+
+/** Epoch ms of an ISO timestamp as the schema's pattern and `Date.parse` read it, or NaN when the pattern rejects it. */
+function isoMillis(v: string): number {
+  if (knownDay !== '' && v.startsWith(knownDay)) {
+    const t = timeOfDayMs(v);
+    if (t === t) return knownDayMs + t;
+  }
+  ISO.lastIndex = 0;
+  if (!ISO.test(v)) return NaN;
+  const ms = Date.parse(v);
+  const t = timeOfDayMs(v);
+  if (t === t && Number.isFinite(ms)) {
+    knownDay = v.slice(0, 11);
+    knownDayMs = ms - t;
+  }
+  return ms;
+}
+
 /** Mirrors TimestampSchema (union of ISO string and integer, then the 2000–2100 transform). */
 const timestampCheck: FastCheck = (v) => {
   let ms: number;
   if (typeof v === 'string') {
-    ISO.lastIndex = 0;
-    if (!ISO.test(v)) return false;
-    ms = Date.parse(v);
+    ms = isoMillis(v);
+    if (ms !== ms) return false;
   } else if (typeof v === 'number' && Number.isSafeInteger(v)) {
     ms = v;
   } else return false;
@@ -102,6 +141,26 @@ export function reasonOf(issue: z.core.$ZodIssue, data: unknown): string {
     default:
       return `${issue.code}:${p}`;
   }
+}
+
+/**
+ * `validateLog` for a loop that is done with each log before it validates the next: a document
+ * the fast check accepts fills `into` (the same fields, `explicit` undefined when absent) and is
+ * returned without allocating anything; otherwise null, and `validateLog` gives the verdict.
+ */
+export function validLogInto(data: unknown, into: InteractionLog): InteractionLog | null {
+  if (!fastLogCheck(data)) return null;
+  const d = data as Record<string, any>;
+  into.schema_version = LOG_SCHEMA_VERSION;
+  into.session_id = d.session_id;
+  into.user_id = d.user_id;
+  into.timestamp = lastTimestampMs;
+  into.session_duration = d.session_duration;
+  into.context = d.context;
+  into.served = d.served;
+  into.behavior = d.behavior;
+  into.explicit = d.explicit;
+  return into;
 }
 
 /**

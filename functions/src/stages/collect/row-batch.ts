@@ -1,9 +1,10 @@
 /**
  * A page of dataset rows as flat typed arrays, and its CSV text. Rows travel this way to the CSV
  * formatting worker (typed arrays move without copying), and the same code formats them when no
- * worker is used, so the bytes never depend on where they were formatted. No imports on purpose:
- * the worker loads this file alone.
+ * worker is used, so the bytes never depend on where they were formatted. Imports only
+ * csv-writer.ts: the worker loads these two files alone.
  */
+import { CsvWriter, NumberTexts } from './csv-writer.ts';
 
 /** Numbers per row: timestamp (epoch ms), the features, then the variables. */
 export function rowWidth(featureCount: number, varCount: number): number {
@@ -45,6 +46,8 @@ export class RowBatchBuilder {
   readonly layout: RowLayout;
   readonly capacity: number;
   #width: number;
+  #featureCount: number;
+  #varCount: number;
   #k: number;
   #batch: RowBatch;
 
@@ -52,6 +55,8 @@ export class RowBatchBuilder {
     this.layout = layout;
     this.capacity = capacity;
     this.#width = rowWidth(layout.featureCount, layout.varCount);
+    this.#featureCount = layout.featureCount;
+    this.#varCount = layout.varCount;
     this.#k = layout.classLabels.length;
     this.#batch = this.#fresh();
   }
@@ -68,10 +73,11 @@ export class RowBatchBuilder {
   push(id: string, timestampMs: number, features: Float64Array, vars: Float64Array, classes: ArrayLike<number>): void {
     const b = this.#batch;
     if (b.n === this.capacity) throw new RangeError('row batch is full');
+    const nums = b.nums;
     let o = b.n * this.#width;
-    b.nums[o++] = timestampMs;
-    b.nums.set(features.subarray(0, this.layout.featureCount), o);
-    b.nums.set(vars.subarray(0, this.layout.varCount), o + this.layout.featureCount);
+    nums[o++] = timestampMs;
+    for (let j = 0; j < this.#featureCount; j++) nums[o++] = features[j];
+    for (let j = 0; j < this.#varCount; j++) nums[o++] = vars[j];
     for (let c = 0; c < this.#k; c++) b.classes[b.n * this.#k + c] = classes[c];
     b.ids.push(id);
     b.n++;
@@ -85,57 +91,33 @@ export class RowBatchBuilder {
   }
 }
 
-/** Grows a byte buffer as ASCII and UTF-8 text is appended (no intermediate strings or ropes). */
-class ByteWriter {
-  buf: Buffer;
-  pos = 0;
-
-  constructor(capacity: number) {
-    this.buf = Buffer.allocUnsafe(Math.max(256, capacity));
-  }
-
-  reserve(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
-  }
-
-  byte(b: number): void {
-    this.reserve(1);
-    this.buf[this.pos++] = b;
-  }
-
-  /** Append a string known to be ASCII (numbers, timestamps). */
-  ascii(s: string): void {
-    const n = s.length;
-    this.reserve(n);
-    const buf = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
-    this.pos = p;
-  }
-
-  /** Append any string as UTF-8. */
-  utf8(s: string): void {
-    this.reserve(s.length * 3);
-    this.pos += this.buf.write(s, this.pos, 'utf8');
-  }
-
-  bytes(b: Uint8Array): void {
-    this.reserve(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
-  }
-
-  take(): Uint8Array {
-    return new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.pos);
-  }
-}
-
 const COMMA = 44;
 const NEWLINE = 10;
 const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+
+/** What formatting a layout's rows needs besides the rows. */
+interface Prepared {
+  /** `,<label>` per class target and label index, and whether it is plain ASCII. */
+  labels: { text: string; ascii: boolean }[][];
+  /** Bytes a row takes at most, besides its id. */
+  rowBytes: number;
+}
+
+const PREPARED = new WeakMap<RowLayout, Prepared>();
+/** Shared by every layout: a number's text does not depend on its column. */
+const NUMBER_TEXTS = new NumberTexts();
+
+function prepare(layout: RowLayout): Prepared {
+  let p = PREPARED.get(layout);
+  if (!p) {
+    const labels = layout.classLabels.map((ls) => ls.map((l) => ({ text: `,${csvText(l)}`, ascii: PLAIN_ASCII.test(l) })));
+    const labelBytes = labels.reduce((sum, ls) => sum + Math.max(...ls.map((l) => 3 * l.text.length)), 0);
+    const width = rowWidth(layout.featureCount, layout.varCount);
+    p = { labels, rowBytes: 33 * width + labelBytes + 8 };
+    PREPARED.set(layout, p);
+  }
+  return p;
+}
 
 /**
  * The CSV lines of a batch (each with its line end) as UTF-8 bytes, written straight into one
@@ -145,25 +127,23 @@ export function formatBatch(layout: RowLayout, b: RowBatch): Uint8Array {
   const width = rowWidth(layout.featureCount, layout.varCount);
   const k = layout.classLabels.length;
   const fEnd = 1 + layout.featureCount;
-  const labels = layout.classLabels.map((ls) => ls.map((l) => Buffer.from(`,${csvText(l)}`, 'utf8')));
-  const w = new ByteWriter(b.n * 256);
+  const { labels, rowBytes } = prepare(layout);
+  const nums = b.nums;
+  const w = new CsvWriter(b.n * 256);
   for (let i = 0; i < b.n; i++) {
     const o = i * width;
     const id = b.ids[i];
-    const cell = csvText(id);
-    if (PLAIN_ASCII.test(cell)) w.ascii(cell);
-    else w.utf8(cell);
+    w.reserve(6 * id.length + rowBytes);
+    w.text(id, csvText);
     w.byte(COMMA);
-    w.ascii(new Date(b.nums[o]).toISOString());
-    for (let j = o + 1; j < o + fEnd; j++) {
-      w.byte(COMMA);
-      w.ascii(csvNumber(b.nums[j]));
+    w.isoTime(nums[o]);
+    w.numbers(nums, o + 1, o + fEnd, NUMBER_TEXTS);
+    for (let c = 0; c < k; c++) {
+      const label = labels[c][b.classes[i * k + c]];
+      if (label.ascii) w.ascii(label.text);
+      else w.utf8(label.text);
     }
-    for (let c = 0; c < k; c++) w.bytes(labels[c][b.classes[i * k + c]]);
-    for (let j = o + fEnd; j < o + width; j++) {
-      w.byte(COMMA);
-      w.ascii(csvNumber(b.nums[j]));
-    }
+    w.numbers(nums, o + fEnd, o + width, NUMBER_TEXTS);
     w.byte(NEWLINE);
   }
   return w.take();
