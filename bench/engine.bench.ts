@@ -2,11 +2,16 @@
  * Engine benchmark (`npm run bench:engine [-- --sizes 10000] [--workers N] [--no-native]`): the
  * bundle workload — 3 × multi:softprob (3 classes) and 8 × reg:squarederror, 100 rounds,
  * max_depth 6, eta 0.1, max_bin 256 — on synthetic data with nonlinear structure and missing
- * values. Prints train seconds, predict ms, peak RSS and held-out quality for this engine and,
+ * values. Prints train seconds, predict ms, memory and held-out quality for this engine and,
  * when /usr/bin/python3 has xgboost, for native XGBoost (nthread 1 and 2) on the same data.
+ *
+ * Memory, for both: the RSS baseline once the process has started and loaded the data, the peak
+ * RSS up to the end of training, and the increase between them, also as a multiple of the
+ * float32 training data (nrow × ncol × 4 bytes). Each size runs in a fresh process, so one
+ * size's peak does not hide the next one's.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Booster, DMatrix, evaluate, trainMany, type TrainJob } from '../functions/src/engine/index.ts';
@@ -95,6 +100,7 @@ Xt = np.fromfile(d + '/Xt.bin', dtype=np.float32).reshape(nt, ncol)
 Y = np.fromfile(d + '/Y.bin', dtype=np.float32).reshape(-1, n)
 Yt = np.fromfile(d + '/Yt.bin', dtype=np.float32).reshape(-1, nt)
 params = json.loads(open(d + '/params.json').read())
+rss0 = int(open('/proc/self/statm').read().split()[1]) * resource.getpagesize()
 t0 = time.perf_counter()
 c0 = resource.getrusage(resource.RUSAGE_SELF)
 dtrain = xgb.DMatrix(X, nthread=nthread)
@@ -104,6 +110,7 @@ for m, p in enumerate(params):
     boosters.append(xgb.train(dict(p, nthread=nthread), dtrain, ${ROUNDS}))
 t1 = time.perf_counter()
 c1 = resource.getrusage(resource.RUSAGE_SELF)
+peak = c1.ru_maxrss * 1024
 dtest = xgb.DMatrix(Xt, nthread=nthread)
 dfull = xgb.DMatrix(X, nthread=nthread)
 t2 = time.perf_counter()
@@ -112,7 +119,7 @@ t3 = time.perf_counter()
 preds = [b.predict(dtest).astype(np.float32).ravel() for b in boosters]
 np.concatenate(preds).tofile(d + '/native_preds_%d.bin' % nthread)
 cpu = (c1.ru_utime + c1.ru_stime) - (c0.ru_utime + c0.ru_stime)
-print(json.dumps({'train': t1 - t0, 'cpu': cpu, 'predict': (t3 - t2) * 1000, 'rss': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+print(json.dumps({'train': t1 - t0, 'cpu': cpu, 'predict': (t3 - t2) * 1000, 'rss0': rss0, 'peak': peak}))
 `;
 
 function hasNative(): boolean {
@@ -120,7 +127,18 @@ function hasNative(): boolean {
 }
 
 function mb(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(0)} MB`;
+  return `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MB`;
+}
+
+/** Memory of one training run: RSS before (process + data loaded) and the peak up to the end of training. */
+interface Memory {
+  rss0: number;
+  peak: number;
+}
+
+function memory(name: string, m: Memory, dataBytes: number): string {
+  const inc = m.peak - m.rss0;
+  return `${name.padEnd(22)} RSS baseline ${mb(m.rss0).padStart(7)}  peak ${mb(m.peak).padStart(7)}  increase during training ${mb(inc).padStart(7)} = ×${(inc / dataBytes).toFixed(1)} the float32 data`;
 }
 
 async function benchSize(n: number, workers: number | undefined, native: boolean): Promise<void> {
@@ -130,11 +148,18 @@ async function benchSize(n: number, workers: number | undefined, native: boolean
   const dataBytes = train.X.byteLength;
   const jobs: TrainJob[] = train.labels.map((label, m) => ({ params: params(m), data: { values: train.X, nrow: n, ncol: NCOL }, label, numBoostRound: ROUNDS }));
   const rss0 = process.memoryUsage().rss;
+  // The main thread only waits while workers train, so sampling its RSS sees the workers' memory too.
+  let sampled = rss0;
+  const sampler = setInterval(() => {
+    sampled = Math.max(sampled, process.memoryUsage().rss);
+  }, 5);
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const results = await trainMany(jobs, { workers });
   const trainS = (performance.now() - t0) / 1000;
   const c1 = process.cpuUsage(c0);
+  clearInterval(sampler);
+  const mem: Memory = { rss0, peak: Math.max(sampled, process.resourceUsage().maxRSS * 1024) };
   const cpuS = (c1.user + c1.system) / 1e6;
   const boosters = results.map((r) => Booster.loadModel(r.modelJson));
   const dfull = new DMatrix(train.X, n, NCOL);
@@ -143,16 +168,20 @@ async function benchSize(n: number, workers: number | undefined, native: boolean
   const predictMs = performance.now() - t1;
   const dtest = new DMatrix(test.X, nt, NCOL);
   const ours = quality(boosters.map((b) => b.predict(dtest)), test.labels);
-  const rss = process.resourceUsage().maxRSS * 1024;
   console.log(`\n## ${n} rows × ${NCOL} features (float32 data ${mb(dataBytes)}), 11 models × ${ROUNDS} rounds, held-out ${nt} rows`);
-  const row = (name: string, t: number, cpu: number, p: number, r: number, q: Quality) =>
+  const row = (name: string, t: number, cpu: number, p: number, q: Quality) =>
     console.log(
-      `${name.padEnd(22)} train ${t.toFixed(2).padStart(7)} s (cpu ${cpu.toFixed(1).padStart(6)} s)  predict ${p.toFixed(0).padStart(6)} ms  peak RSS ${mb(r).padStart(7)}  ` +
+      `${name.padEnd(22)} train ${t.toFixed(2).padStart(7)} s (cpu ${cpu.toFixed(1).padStart(6)} s)  predict ${p.toFixed(0).padStart(6)} ms  ` +
         `accuracy ${q.accuracy.toFixed(4)}  mlogloss ${q.mlogloss.toFixed(4)}  RMSE ${q.rmse.toFixed(4)}`,
     );
-  row(`engine (workers ${workers ?? 'auto'})`, trainS, cpuS, predictMs, rss, ours);
-  console.log(`engine RSS growth during training ${mb(rss - rss0)} (includes one V8 isolate per worker) for ${mb(dataBytes)} of float32 data`);
-  if (!native) return;
+  const engineName = `engine (workers ${workers ?? 'auto'})`;
+  row(engineName, trainS, cpuS, predictMs, ours);
+  const memories = [memory(engineName, mem, dataBytes)];
+  const printMemory = () => {
+    console.log(`memory (training data ${mb(dataBytes)} float32; the engine's increase includes one V8 isolate per worker thread):`);
+    for (const line of memories) console.log(`  ${line}`);
+  };
+  if (!native) return printMemory();
   const dir = mkdtempSync(path.join(tmpdir(), 'engine-bench-'));
   try {
     writeFileSync(path.join(dir, 'X.bin'), train.X);
@@ -172,8 +201,8 @@ async function benchSize(n: number, workers: number | undefined, native: boolean
         console.log(`native XGBoost failed: ${res.stderr}`);
         return;
       }
-      const r = JSON.parse(res.stdout.trim().split('\n').pop()!) as { train: number; cpu: number; predict: number; rss: number };
-      const buf = (await import('node:fs')).readFileSync(path.join(dir, `native_preds_${threads}.bin`));
+      const r = JSON.parse(res.stdout.trim().split('\n').pop()!) as { train: number; cpu: number; predict: number; rss0: number; peak: number };
+      const buf = readFileSync(path.join(dir, `native_preds_${threads}.bin`));
       const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
       const preds: Float32Array[] = [];
       let o = 0;
@@ -183,7 +212,8 @@ async function benchSize(n: number, workers: number | undefined, native: boolean
         o += len;
       }
       const q = quality(preds, test.labels);
-      row(`native nthread=${threads}`, r.train, r.cpu, r.predict, r.rss, q);
+      row(`native nthread=${threads}`, r.train, r.cpu, r.predict, q);
+      memories.push(memory(`native nthread=${threads}`, { rss0: r.rss0, peak: r.peak }, dataBytes));
       if (threads === 1) {
         console.log(
           `ratio vs native nthread=1: train wall ×${(trainS / r.train).toFixed(2)} (target ≤ 1), train cpu ×${(cpuS / r.cpu).toFixed(2)}, ` +
@@ -191,6 +221,7 @@ async function benchSize(n: number, workers: number | undefined, native: boolean
         );
       }
     }
+    printMemory();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -198,6 +229,16 @@ async function benchSize(n: number, workers: number | undefined, native: boolean
 
 const sizes = (arg('sizes') ?? '10000,100000').split(',').map(Number);
 const workersArg = arg('workers');
-const native = !process.argv.includes('--no-native') && hasNative();
-if (!native) console.log('native XGBoost not available (/usr/bin/python3 -c "import xgboost" failed) or --no-native: engine numbers only');
-for (const n of sizes) await benchSize(n, workersArg === undefined ? undefined : Number(workersArg), native);
+if (process.argv.includes('--child')) {
+  const native = !process.argv.includes('--no-native') && hasNative();
+  await benchSize(sizes[0], workersArg === undefined ? undefined : Number(workersArg), native);
+} else {
+  if (process.argv.includes('--no-native') || !hasNative()) {
+    console.log('native XGBoost not available (/usr/bin/python3 -c "import xgboost" failed) or --no-native: engine numbers only');
+  }
+  const pass = process.argv.slice(2).filter((a, i, all) => a !== '--sizes' && all[i - 1] !== '--sizes');
+  for (const n of sizes) {
+    const res = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, ...pass, '--sizes', String(n), '--child'], { stdio: 'inherit' });
+    if (res.status !== 0) process.exit(res.status ?? 1);
+  }
+}

@@ -35,6 +35,37 @@ describe('trainMany', () => {
     }
   });
 
+  it('bins once per matrix, max_bin and weights, and still equals sequential train', async () => {
+    const w1 = Float32Array.from({ length: t.nrow }, (_, r) => 1 + (r % 3));
+    const w2 = Float32Array.from({ length: t.nrow }, (_, r) => (r % 5 === 0 ? 0.5 : 2));
+    const weighted: TrainJob[] = [
+      { params: { objective: 'reg:squarederror', max_bin: 16, seed: 3 }, data, label: t.columns.y_reg, weight: w1, numBoostRound: 5 },
+      { params: { objective: 'reg:squarederror', max_bin: 16, seed: 3 }, data, label: t.columns.y_reg, weight: w2, numBoostRound: 5 },
+      { params: { objective: 'reg:squarederror', max_bin: 16, seed: 3 }, data, label: t.columns.y_reg, numBoostRound: 5 },
+      { params: { objective: 'reg:squarederror', max_bin: 256, seed: 3 }, data, label: t.columns.y_reg, weight: w1, numBoostRound: 5 },
+    ];
+    const res = await trainMany(weighted, { workers: 2 });
+    weighted.forEach((j, i) => {
+      const b = train(j.params, new DMatrix(t.X, t.nrow, t.ncol, { label: j.label, weight: j.weight }), { numBoostRound: j.numBoostRound });
+      assert.equal(res[i].modelJson, b.saveModel(), `job ${i}`);
+    });
+    assert.notEqual(res[0].modelJson, res[1].modelJson);
+    assert.notEqual(res[0].modelJson, res[3].modelJson);
+  });
+
+  it('gives the same model when a matrix trains again with reused buffers', () => {
+    const d = new DMatrix(t.X, t.nrow, t.ncol, { label: t.columns.y_reg });
+    const first = train({ objective: 'reg:squarederror', seed: 2 }, d, { numBoostRound: 4 }).saveModel();
+    train({ objective: 'reg:squarederror', max_depth: 2, seed: 9 }, d, { numBoostRound: 3 });
+    assert.equal(train({ objective: 'reg:squarederror', seed: 2 }, d, { numBoostRound: 4 }).saveModel(), first);
+  });
+
+  it('refuses bins of another shape', () => {
+    const d = new DMatrix(t.X, t.nrow, t.ncol);
+    const other = new DMatrix(valid.X, valid.nrow, valid.ncol);
+    assert.throws(() => d.useGradientIndex(256, other.gradientIndex(256)), /gradient index is/);
+  });
+
   it('runs in-process with workers: 1 and continues from a JSON model', async () => {
     const [first] = await trainMany([jobs[1]], { workers: 1 });
     const [more] = await trainMany([{ ...jobs[1], xgbModel: first.modelJson, numBoostRound: 2 }], { workers: 1 });

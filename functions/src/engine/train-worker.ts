@@ -1,10 +1,10 @@
 /** Worker thread of `trainMany`: trains the jobs it is sent, one at a time. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PipelineError } from '../shared/errors.ts';
-import { runJob, type JobSpec, type MatrixCache, type MatrixSpec } from './train-job.ts';
+import { matrixCache, runJob, type JobSpec, type MatrixSpec } from './train-job.ts';
 
 const matrices = (workerData as { matrices: MatrixSpec[] }).matrices;
-const cache: MatrixCache = new Map();
+const cache = matrixCache();
 
 parentPort!.on('message', (msg: { i: number; job: JobSpec }) => {
   try {

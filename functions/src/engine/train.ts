@@ -103,7 +103,7 @@ export function train(params: BoosterParams, dtrain: DMatrix, opts: TrainOptions
   booster.evalsResult = history;
 
   const up = updaterParams(p);
-  const updater = rounds > 0 ? new HistUpdater(dtrain.gradientIndex(p.max_bin)) : null;
+  const updater = rounds > 0 ? HistUpdater.acquire(dtrain.gradientIndex(p.max_bin)) : null;
   const gh = new Float32Array(n * k * 2);
   const stopMetric = metrics[metrics.length - 1];
   const maximize = MAXIMIZE_METRICS.has(stopMetric);
@@ -147,6 +147,8 @@ export function train(params: BoosterParams, dtrain: DMatrix, opts: TrainOptions
     if (opts.onIteration?.({ iteration: i, evals: round }) === true) stop = true;
     if (stop) break;
   }
+  // Not in a finally: after an error the updater is simply not reused.
+  if (updater) HistUpdater.release(updater);
 
   if (best) {
     booster.bestIteration = best.iteration;

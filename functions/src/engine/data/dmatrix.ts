@@ -61,6 +61,14 @@ export class DMatrix {
     return g;
   }
 
+  /** Adopt bins computed elsewhere for this matrix and its weights (`trainMany` bins once for all workers). */
+  useGradientIndex(maxBin: number, gidx: GradientIndex): void {
+    if (gidx.nrow !== this.nrow || gidx.ncol !== this.ncol) {
+      throw new DataError(`gradient index is ${gidx.nrow} x ${gidx.ncol}, the matrix ${this.nrow} x ${this.ncol}`, { stage: 'engine' });
+    }
+    this.binned.set(maxBin, gidx);
+  }
+
   /** The same rows with other labels/weights; shares the cached bins when the weights are the same. */
   withInfo(info: { label?: Float32Array; weight?: Float32Array }): DMatrix {
     const d = new DMatrix(this.data, this.nrow, this.ncol, { label: info.label, weight: info.weight, featureNames: this.featureNames });

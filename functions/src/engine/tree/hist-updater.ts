@@ -34,8 +34,23 @@ interface Entry {
 const RT_EPS = 1e-6;
 const MAX_NODE_BATCH = 256;
 
+/** Updaters not in use, per matrix: jobs on one matrix reuse the row partition and histogram buffers. */
+const idle = new WeakMap<GradientIndex, HistUpdater[]>();
+
 /** Reusable state for growing many trees on one matrix. */
 export class HistUpdater {
+  /** An updater for `gidx`, reusing the buffers of one released earlier when there is one. */
+  static acquire(gidx: GradientIndex): HistUpdater {
+    return idle.get(gidx)?.pop() ?? new HistUpdater(gidx);
+  }
+
+  /** Hand an updater back for the next training on the same matrix. */
+  static release(u: HistUpdater): void {
+    const list = idle.get(u.gidx);
+    if (list) list.push(u);
+    else idle.set(u.gidx, [u]);
+  }
+
   private readonly gidx: GradientIndex;
   private readonly pool: HistogramPool;
   private readonly partitioner: RowPartitioner;
@@ -137,7 +152,7 @@ export class HistUpdater {
         const [l, r] = tree.expand(c.nid, s, baseWeight, Math.fround(lw * p.eta), Math.fround(rw * p.eta), stats[c.nid].h, s.leftH, s.rightH);
         stats[l] = { g: s.leftG, h: s.leftH, gain: calcGain(p, s.leftG, s.leftH) };
         stats[r] = { g: s.rightG, h: s.rightH, gain: calcGain(p, s.rightG, s.rightH) };
-        part.split(c.nid, l, r, this.gidx.columns, s.feature, s.splitBin, numCutBins + s.feature, s.defaultLeft);
+        part.split(c.nid, l, r, index, ncol, s.feature, s.splitBin, numCutBins + s.feature, s.defaultLeft);
         numLeaves++;
         const childOk = !((p.maxDepth > 0 && depth >= p.maxDepth) || (p.maxLeaves > 0 && numLeaves >= p.maxLeaves));
         if (childOk) toBuild.push(c);

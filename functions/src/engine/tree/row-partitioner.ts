@@ -27,12 +27,13 @@ export class RowPartitioner {
     return this.end[nid] - this.begin[nid];
   }
 
-  /** Split node `nid` into `left` and `right` on a feature's global bin ids (column-major `columns`). */
+  /** Split node `nid` into `left` and `right` on a feature's global bin ids (row-major `index`, `ncol` per row). */
   split(
     nid: number,
     left: number,
     right: number,
-    columns: Uint16Array | Uint32Array,
+    index: Uint16Array | Uint32Array,
+    ncol: number,
     feature: number,
     splitBin: number,
     missingBin: number,
@@ -42,14 +43,13 @@ export class RowPartitioner {
     const scratch = this.scratch;
     const b = this.begin[nid];
     const e = this.end[nid];
-    const col = columns.subarray(feature * this.rows.length, (feature + 1) * this.rows.length);
     let l = b;
     let s = 0;
     // Branch-free: missing bins sit above every cut bin, so `bin <= splitBin` is false for them.
     const dl = defaultLeft ? 1 : 0;
     for (let i = b; i < e; i++) {
       const r = rows[i];
-      const bin = col[r];
+      const bin = index[r * ncol + feature];
       const goLeft = +(bin <= splitBin) | (+(bin === missingBin) & dl);
       rows[l] = r;
       scratch[s] = r;
