@@ -15,6 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Booster, DMatrix, evaluate, trainMany, type TrainJob } from '../functions/src/engine/index.ts';
+import { rng } from '../functions/src/stages/train/random.ts';
 
 const NCOL = 19;
 const ROUNDS = 100;
@@ -24,17 +25,6 @@ const REG_MODELS = 8;
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Synthetic data: mixed feature types, 5 % missing in half the features, 11 nonlinear targets. */

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { closePorts, openPorts } from '../../adapters/open.ts';
 import { loadConfig } from '../../config/load.ts';
+import type { RetrainingConfig } from '../../config/schema.ts';
 import { stamp } from '../../models/layout.ts';
 import { sha256 } from '../../models/write-once.ts';
 import type { Ports } from '../../ports/index.ts';
@@ -17,7 +18,7 @@ import { ConfigError } from '../../shared/errors.ts';
 import { runFullRetrain } from '../../stages/train/full.ts';
 import type { FullValidation, IncrementalValidation, ProgressFn, TrainResult } from '../../stages/train/result.ts';
 import { createOutput, type Output, type Progress } from '../output.ts';
-import { storeOptions } from '../options.ts';
+import { storeOptions, type StoreFlags } from '../options.ts';
 
 /** Where `--data` points: a bucket path (`gs://bucket/…` or bucket-relative), or a local file. */
 export function resolveData(data: string, ports: Ports, prefix = 'datasets/manual'): { dataPath: string; dataBytes?: Buffer } {
@@ -146,30 +147,52 @@ export function registerFull(program: Command): void {
         '  retrain full --data data/production_data.csv --compare-with-current --deploy-if-better --json',
       ].join('\n'),
     )
-    .action(async (flags: FullFlags) => {
-      const out = createOutput({ json: flags.json });
-      const { config, hash } = loadConfig(flags.config);
-      const ports = await openPorts(config, { backend: flags.backend, root: flags.root });
-      const progress = trainProgress(out);
-      try {
-        const data = resolveData(flags.data, ports, config.pipeline.layout.datasetsPrefix + '/manual');
-        out.info(`Full retrain on ${flags.data} → ${ports.artifacts.root}/${flags.output ?? config.pipeline.layout.modelsPrefix}/`);
-        const { manifest: _m, ...result } = await runFullRetrain(ports, config, {
-          ...data,
-          prefix: flags.output,
-          tune: !!flags.tuneHyperparams,
-          cvFolds: flags.cvFolds,
-          compareWithCurrent: !!flags.compareWithCurrent,
-          deployIfBetter: !!flags.deployIfBetter,
-          runId: flags.runId ?? cliRunId(ports.clock.now()),
-          configHash: hash,
-          onProgress: progress.onProgress,
-        });
-        progress.stop();
-        out.result(result, renderTrainResult);
-      } finally {
-        progress.stop();
-        await closePorts(ports);
-      }
+    .action(async (flags: FullFlags) =>
+      runTrainingCommand(
+        flags,
+        (ports, config) => `Full retrain on ${flags.data} → ${ports.artifacts.root}/${flags.output ?? config.pipeline.layout.modelsPrefix}/`,
+        (ports, config, common) =>
+          runFullRetrain(ports, config, {
+            ...common,
+            prefix: flags.output,
+            tune: !!flags.tuneHyperparams,
+            cvFolds: flags.cvFolds,
+            compareWithCurrent: !!flags.compareWithCurrent,
+            deployIfBetter: !!flags.deployIfBetter,
+          }),
+      ),
+    );
+}
+
+/** What both training commands pass to their stage: the data, the run id, the config hash, progress. */
+export type CommonTrainOptions = ReturnType<typeof resolveData> & { runId: string; configHash: string; onProgress: ProgressFn };
+
+/**
+ * The shared body of `retrain full` and `retrain incremental`: open the ports, resolve the data,
+ * run the stage with a progress bar, print the result in the original's shape, close the ports.
+ */
+export async function runTrainingCommand<R extends TrainResult & { manifest?: unknown }>(
+  flags: StoreFlags & { data: string; runId?: string },
+  describe: (ports: Ports, config: RetrainingConfig) => string,
+  run: (ports: Ports, config: RetrainingConfig, common: CommonTrainOptions) => Promise<R>,
+): Promise<void> {
+  const out = createOutput({ json: flags.json });
+  const { config, hash } = loadConfig(flags.config);
+  const ports = await openPorts(config, { backend: flags.backend, root: flags.root });
+  const progress = trainProgress(out);
+  try {
+    const data = resolveData(flags.data, ports, config.pipeline.layout.datasetsPrefix + '/manual');
+    out.info(describe(ports, config));
+    const { manifest: _m, ...result } = await run(ports, config, {
+      ...data,
+      runId: flags.runId ?? cliRunId(ports.clock.now()),
+      configHash: hash,
+      onProgress: progress.onProgress,
     });
+    progress.stop();
+    out.result(result, renderTrainResult);
+  } finally {
+    progress.stop();
+    await closePorts(ports);
+  }
 }

@@ -3,11 +3,8 @@
  * models on new data and keep the update only when it is measurably better without forgetting.
  */
 import type { Command } from 'commander';
-import { closePorts, openPorts } from '../../adapters/open.ts';
-import { loadConfig } from '../../config/load.ts';
 import { runIncrementalRetrain } from '../../stages/train/incremental.ts';
-import { createOutput } from '../output.ts';
-import { cliRunId, intArg, renderTrainResult, resolveData, shareArg, trainProgress } from './full.ts';
+import { intArg, runTrainingCommand, shareArg } from './full.ts';
 import { storeOptions } from '../options.ts';
 
 interface IncrementalFlags {
@@ -46,30 +43,19 @@ export function registerIncremental(program: Command): void {
         '  retrain incremental --data datasets/run_20261127/production_data.csv --min-samples 500 --json',
       ].join('\n'),
     )
-    .action(async (flags: IncrementalFlags) => {
-      const out = createOutput({ json: flags.json });
-      const { config, hash } = loadConfig(flags.config);
-      const ports = await openPorts(config, { backend: flags.backend, root: flags.root });
-      const progress = trainProgress(out);
-      try {
-        const data = resolveData(flags.data, ports, config.pipeline.layout.datasetsPrefix + '/manual');
-        out.info(`Incremental update on ${flags.data} (${ports.artifacts.root}/${flags.models})`);
-        const { manifest: _m, ...result } = await runIncrementalRetrain(ports, config, {
-          ...data,
-          prefix: flags.models,
-          minSamples: flags.minSamples,
-          validationSplit: flags.validationSplit,
-          backupCurrent: !!flags.backupCurrent,
-          promote: flags.promote,
-          runId: flags.runId ?? cliRunId(ports.clock.now()),
-          configHash: hash,
-          onProgress: progress.onProgress,
-        });
-        progress.stop();
-        out.result(result, renderTrainResult);
-      } finally {
-        progress.stop();
-        await closePorts(ports);
-      }
-    });
+    .action(async (flags: IncrementalFlags) =>
+      runTrainingCommand(
+        flags,
+        (ports) => `Incremental update on ${flags.data} (${ports.artifacts.root}/${flags.models})`,
+        (ports, config, common) =>
+          runIncrementalRetrain(ports, config, {
+            ...common,
+            prefix: flags.models,
+            minSamples: flags.minSamples,
+            validationSplit: flags.validationSplit,
+            backupCurrent: !!flags.backupCurrent,
+            promote: flags.promote,
+          }),
+      ),
+    );
 }
