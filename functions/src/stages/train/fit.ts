@@ -4,7 +4,8 @@
  * engine ships and bins it once per worker. The single place where the stage meets the
  * engine's training API.
  */
-import { trainMany, type MatrixData } from '../../engine/index.ts';
+import { Booster, trainMany, type MatrixData } from '../../engine/index.ts';
+import type { ModelTraining } from '../../models/manifest.ts';
 import type { EngineParams } from './params.ts';
 
 /** One model to train. */
@@ -69,4 +70,21 @@ export async function fitMany(jobs: FitJob[], opts: { workers?: number; onDone?:
       validHistory: j.valid ? Array.from(r.evalsResult?.valid?.[metric] ?? []) : [],
     };
   });
+}
+
+/** The trained models of a bundle by target name: their JSON (to store) and loaded boosters (to evaluate). */
+export function fittedModels(
+  names: readonly string[],
+  fitted: readonly FitResult[],
+  training: (index: number) => ModelTraining,
+): { models: Record<string, string>; boosters: Record<string, Booster>; engineModels: Record<string, ModelTraining> } {
+  const models: Record<string, string> = {};
+  const boosters: Record<string, Booster> = {};
+  const engineModels: Record<string, ModelTraining> = {};
+  names.forEach((name, i) => {
+    models[name] = fitted[i].modelJson;
+    boosters[name] = Booster.loadModel(fitted[i].modelJson);
+    engineModels[name] = training(i);
+  });
+  return { models, boosters, engineModels };
 }

@@ -5,16 +5,15 @@
  * move `current` when it wins — or when no version serves yet.
  */
 import type { RetrainingConfig } from '../../config/schema.ts';
-import { Booster } from '../../engine/index.ts';
 import { predictBundle, type LoadedBundle, readBundle } from '../../models/bundle.ts';
 import type { Labels, TargetEncoding } from '../../models/labels.ts';
-import type { Evaluation, Manifest, ModelTraining, TuningReport } from '../../models/manifest.ts';
+import type { Evaluation, Manifest, TuningReport } from '../../models/manifest.ts';
 import { ModelRegistry } from '../../models/registry.ts';
 import { applyScaler, fitScaler } from '../../models/scaler.ts';
 import type { Ports } from '../../ports/index.ts';
 import { ConflictError } from '../../shared/errors.ts';
 import { persistSource, readSource, selectRows, stratumKeys, type TrainingTable } from './dataset.ts';
-import { fitMany, labelsOf, matrixOf } from './fit.ts';
+import { fitMany, fittedModels, labelsOf, matrixOf } from './fit.ts';
 import { compareMetrics, evaluatePredictions, summarize } from './metrics.ts';
 import { configHyperParams, engineParams, type HyperParams } from './params.ts';
 import { rng, sampleRows } from './random.ts';
@@ -127,14 +126,11 @@ export async function runFullRetrain(ports: Pick<Ports, 'artifacts' | 'clock'>, 
 
   // Held-out evaluation, reference statistics, comparison with the current version.
   const t3 = performance.now();
-  const models: Record<string, string> = {};
-  const boosters: Record<string, Booster> = {};
-  const engineModels: Record<string, ModelTraining> = {};
-  targets.forEach((t, i) => {
-    models[t.name] = fitted[i].modelJson;
-    boosters[t.name] = Booster.loadModel(fitted[i].modelJson);
-    engineModels[t.name] = { params: jobs[i].params, numBoostRound: jobs[i].numBoostRound, totalRounds: jobs[i].numBoostRound, bestIteration: null };
-  });
+  const { models, boosters, engineModels } = fittedModels(
+    targets.map((t) => t.name),
+    fitted,
+    (i) => ({ params: jobs[i].params, numBoostRound: jobs[i].numBoostRound, totalRounds: jobs[i].numBoostRound, bestIteration: null }),
+  );
   const candidate = { scaler, labels, boosters };
   const metrics = evaluatePredictions(predictBundle(candidate, test.values, test.rows), test, targets);
   const refSample = selectRows(train, sampleRows(train.rows, REFERENCE_PREDICTION_ROWS, rng(seed, 13)));

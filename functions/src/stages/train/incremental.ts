@@ -7,16 +7,16 @@
  */
 import type { RetrainingConfig } from '../../config/schema.ts';
 import { FEATURE_COLUMNS } from '../../data/features.ts';
-import { Booster, type DMatrix } from '../../engine/index.ts';
+import type { Booster, DMatrix } from '../../engine/index.ts';
 import { parseBoosters, predictBundle, readBundle, type LoadedBundle } from '../../models/bundle.ts';
 import type { TargetEncoding } from '../../models/labels.ts';
-import type { DataRef, Evaluation, MetricsByTarget, ModelTraining } from '../../models/manifest.ts';
+import type { DataRef, Evaluation, MetricsByTarget } from '../../models/manifest.ts';
 import { ModelRegistry } from '../../models/registry.ts';
 import { applyScaler } from '../../models/scaler.ts';
 import type { Ports } from '../../ports/index.ts';
 import { ConflictError, DataError, NotFoundError } from '../../shared/errors.ts';
 import { loadTrainingCsv, persistSource, readSource, selectRows, stratumKeys, type TrainingTable } from './dataset.ts';
-import { fitMany, labelsOf, matrixOf } from './fit.ts';
+import { fitMany, fittedModels, labelsOf, matrixOf } from './fit.ts';
 import { marginsToPredictions, parentMargins, scaledMatrix, updatedMargins, type Margins } from './margins.ts';
 import type { TrainOutcome } from './full.ts';
 import { fmtPct } from './full.ts';
@@ -167,15 +167,16 @@ export async function runIncrementalRetrain(ports: Pick<Ports, 'artifacts' | 'cl
   // The update on the same rows.
   const t3 = performance.now();
   progress({ phase: 'evaluate', done: 0, total: 1 });
-  const models: Record<string, string> = {};
-  const boosters: Record<string, Booster> = {};
-  const engineModels: Record<string, ModelTraining> = {};
-  targets.forEach((t, i) => {
-    models[t.name] = fitted[i].modelJson;
-    boosters[t.name] = Booster.loadModel(fitted[i].modelJson);
-    const before = parentManifest.engine.models[t.name];
-    engineModels[t.name] = { params: jobs[i].params, numBoostRound: cfg.maxNewTrees, totalRounds: before.totalRounds + cfg.maxNewTrees, bestIteration: null };
-  });
+  const { models, boosters, engineModels } = fittedModels(
+    targets.map((t) => t.name),
+    fitted,
+    (i) => ({
+      params: jobs[i].params,
+      numBoostRound: cfg.maxNewTrees,
+      totalRounds: parentManifest.engine.models[targets[i].name].totalRounds + cfg.maxNewTrees,
+      bestIteration: null,
+    }),
+  );
   const updated = { scaler: parent.scaler, labels: parent.labels, boosters };
   const parentRounds = Object.fromEntries(targets.map((t) => [t.name, parent.boosters[t.name].numBoostedRounds()]));
   const newData = evaluateUpdate(parentOnValid, boosters, targets, parentRounds);
