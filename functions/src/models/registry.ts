@@ -12,13 +12,32 @@ import { baseVersionName, isVersionName, modelsLayout, stamp, type ModelsLayout 
 import { ManifestSchema, type Manifest } from './manifest.ts';
 import { jsonText } from './write-once.ts';
 
-/** `models/current.json`: which version serves. */
+/**
+ * A canary: `percentage` % of users (by a sticky hash of their id salted with `salt`) are served
+ * `version` instead of the stable one, from `startedAt` until it is promoted or rolled back.
+ */
+export const CanarySchema = z.strictObject({
+  version: z.string().min(1),
+  percentage: z.number().gt(0).lt(100),
+  startedAt: z.iso.datetime({ offset: true }),
+  salt: z.string().min(1),
+  deploymentId: z.string().nullable(),
+});
+
+/**
+ * `models/current.json`: the serving state — which version serves everyone (`version`, the
+ * stable one) and optionally which one serves a canary share. One object, so every change of
+ * what users get is one compare-and-swap write.
+ */
 export const CurrentPointerSchema = z.strictObject({
   version: z.string().min(1),
   previousVersion: z.string().nullable(),
   updatedAt: z.iso.datetime({ offset: true }),
   runId: z.string().nullable(),
   reason: z.string(),
+  canary: CanarySchema.nullable().default(null),
+  /** The deployment record that made this state (null for states written before deployments existed). */
+  deploymentId: z.string().nullable().default(null),
 });
 
 /** `models/backups/<stamp>.json`: the pointer and its version as they were before a change. */
@@ -40,6 +59,7 @@ export const RunRecordSchema = z.strictObject({
   result: z.record(z.string(), z.unknown()).nullable(),
 });
 
+export type Canary = z.infer<typeof CanarySchema>;
 export type CurrentPointer = z.infer<typeof CurrentPointerSchema>;
 export type PointerBackup = z.infer<typeof PointerBackupSchema>;
 export type RunRecord = z.infer<typeof RunRecordSchema>;
@@ -107,6 +127,8 @@ export class ModelRegistry {
       updatedAt: opts.at.toISOString(),
       runId: opts.runId ?? null,
       reason: opts.reason,
+      canary: null,
+      deploymentId: null,
     };
     await this.store.put(this.layout.current, jsonText(pointer), { ifGenerationMatch: opts.expectedGeneration ?? '0', contentType: 'application/json' });
     return pointer;
