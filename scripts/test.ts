@@ -26,6 +26,21 @@ function ensurePythonXgboost(): void {
   console.log(second.status === 0 ? `xgboost ${second.stdout.trim()} installed` : 'python3-xgboost could not be installed: live round-trip tests will be skipped');
 }
 
+/** Install Debian's chromium (for the page tests) when missing and we may. */
+function ensureChromium(): void {
+  const bin = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const probe = () => spawnSync(bin, ['--version'], { encoding: 'utf8' });
+  const first = probe();
+  if (first.status === 0) return void console.log(first.stdout.trim());
+  const canApt = process.getuid?.() === 0 && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!canApt || process.env.NO_APT) return void console.log('chromium missing and not installable here: browser tests will be skipped');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });
+  const second = probe();
+  console.log(second.status === 0 ? `${second.stdout.trim()} installed` : 'chromium could not be installed: browser tests will be skipped');
+}
+
 function step(title: string): void {
   console.log(`\n=== ${title}`);
 }
@@ -39,6 +54,9 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 step('real XGBoost for the round-trip tests (Debian python3-xgboost)');
 ensurePythonXgboost();
+
+step('a real browser for the page tests (Debian chromium)');
+ensureChromium();
 
 let emulators: RunningEmulators | null = null;
 if (!process.env.NO_EMULATORS) {
