@@ -2,7 +2,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuto } from './commands/auto.ts';
 import { registerCollect } from './commands/collect.ts';
+import { registerCompare } from './commands/compare.ts';
 import { registerConfig } from './commands/config.ts';
+import { registerEvaluate } from './commands/evaluate.ts';
 import { registerFull } from './commands/full.ts';
 import { registerIncremental } from './commands/incremental.ts';
 import { registerModels } from './commands/models.ts';
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerFull(program);
   registerIncremental(program);
   registerModels(program);
+  registerEvaluate(program);
+  registerCompare(program);
   registerAuto(program);
   registerXgb(program);
   registerConfig(program);

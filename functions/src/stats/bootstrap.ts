@@ -5,6 +5,7 @@
  * what keeps a 100k-row, 11-target comparison within seconds.
  */
 import { rng } from '../stages/train/random.ts';
+import { normalCdf } from './proportions.ts';
 
 /** How a statistic is made from the resampled sums of its two per-row columns. */
 export type PairedStatistic =
@@ -27,8 +28,14 @@ export interface BootstrapInterval {
   estimate: number;
   lower: number;
   upper: number;
-  /** 2 × the smaller share of resamples on either side of 0 (with the +1 correction), capped at 1. */
+  /**
+   * Two-sided p-value of "no difference" from the bootstrap standard error (z = estimate / se):
+   * unlike counting resamples beyond 0, it does not bottom out at 2 / (resamples + 1), which
+   * Holm's correction over eleven targets would otherwise turn into "never significant".
+   */
   pValue: number;
+  /** Standard deviation of the bootstrap distribution. */
+  se: number;
 }
 
 /**
@@ -52,7 +59,7 @@ export function pairedBootstrap(columns: readonly PairedColumn[], opts: { resamp
   for (const col of columns) {
     if (col.a.length !== n || col.b.length !== n) throw new RangeError(`bootstrap column ${col.name}: ${col.a.length}/${col.b.length} values for ${n} rows`);
   }
-  if (n === 0) return columns.map((col) => ({ name: col.name, estimate: 0, lower: 0, upper: 0, pValue: 1 }));
+  if (n === 0) return columns.map((col) => ({ name: col.name, estimate: 0, lower: 0, upper: 0, pValue: 1, se: 0 }));
   // Interleave the columns row by row so one resampled row touches one cache line or two.
   const width = 2 * c;
   const rowsAB = new Float64Array(n * width);
@@ -82,13 +89,14 @@ export function pairedBootstrap(columns: readonly PairedColumn[], opts: { resamp
   return columns.map((col, k) => {
     const d = draws[k].sort();
     const at = (q: number) => d[Math.min(R - 1, Math.max(0, Math.round(q * (R - 1))))];
-    let le = 0;
-    let ge = 0;
-    for (let s = 0; s < R; s++) {
-      if (d[s] <= 0) le += 1;
-      if (d[s] >= 0) ge += 1;
-    }
-    const pValue = Math.min(1, (2 * (Math.min(le, ge) + 1)) / (R + 1));
-    return { name: col.name, estimate: statistic(col.kind, totals[2 * k], totals[2 * k + 1], n), lower: at(alpha / 2), upper: at(1 - alpha / 2), pValue };
+    let mean = 0;
+    for (let s = 0; s < R; s++) mean += d[s];
+    mean /= R;
+    let v = 0;
+    for (let s = 0; s < R; s++) v += (d[s] - mean) ** 2;
+    const se = R > 1 ? Math.sqrt(v / (R - 1)) : 0;
+    const estimate = statistic(col.kind, totals[2 * k], totals[2 * k + 1], n);
+    const pValue = se > 0 ? Math.min(1, 2 * (1 - normalCdf(Math.abs(estimate) / se))) : estimate === 0 ? 1 : 0;
+    return { name: col.name, estimate, lower: at(alpha / 2), upper: at(1 - alpha / 2), pValue, se };
   });
 }

@@ -33,8 +33,15 @@ function fail(path: string, issues: string[], code: string): never {
   throw new DataError(`${path}: ${issues[0]}${more}`, { stage: 'train', code, details: { path, issues: issues.slice(0, MAX_ISSUES) } });
 }
 
+/** How a CSV is read: for training every target must be present; for evaluation an empty target cell is skipped. */
+export interface CsvReadOptions {
+  /** `error` (training, the default) or `skip`: an empty class cell becomes −1, an empty variable NaN. */
+  missingTargets?: 'error' | 'skip';
+}
+
 /** Parse CSV text into a table; `targets` gives the label encodings the data must fit. */
-export function parseTrainingCsv(text: string, path: string, targets: readonly TargetEncoding[]): TrainingTable {
+export function parseTrainingCsv(text: string, path: string, targets: readonly TargetEncoding[], opts: CsvReadOptions = {}): TrainingTable {
+  const skipMissing = opts.missingTargets === 'skip';
   let records: string[][];
   try {
     records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false });
@@ -88,7 +95,8 @@ export function parseTrainingCsv(text: string, path: string, targets: readonly T
       for (let r = 0; r < rows && issues.length < MAX_ISSUES; r++) {
         const cell = records[r + 1][col].trim();
         const i = index.get(cell);
-        if (i === undefined) {
+        if (cell === '' && skipMissing) out[r] = -1;
+        else if (i === undefined) {
           issues.push(cell === '' ? `${where(r, t.name)}: missing class label` : `${where(r, t.name)}: unknown class label ${JSON.stringify(cell)} (known: ${t.labels.join(', ')})`);
         } else out[r] = i;
       }
@@ -97,7 +105,7 @@ export function parseTrainingCsv(text: string, path: string, targets: readonly T
       for (let r = 0; r < rows && issues.length < MAX_ISSUES; r++) {
         const cell = records[r + 1][col].trim();
         const v = cell === '' ? NaN : Number(cell);
-        if (!Number.isFinite(v)) issues.push(`${where(r, t.name)}: ${cell === '' ? 'missing value' : `not a number: ${JSON.stringify(cell)}`}`);
+        if (!Number.isFinite(v) && !(cell === '' && skipMissing)) issues.push(`${where(r, t.name)}: ${cell === '' ? 'missing value' : `not a number: ${JSON.stringify(cell)}`}`);
         out[r] = v;
       }
     }
@@ -107,7 +115,7 @@ export function parseTrainingCsv(text: string, path: string, targets: readonly T
 }
 
 /** Read and parse a CSV from the artefact store. */
-export async function loadTrainingCsv(store: ArtifactStore, path: string, targets: readonly TargetEncoding[]): Promise<TrainingTable> {
+export async function loadTrainingCsv(store: ArtifactStore, path: string, targets: readonly TargetEncoding[], opts: CsvReadOptions = {}): Promise<TrainingTable> {
   let bytes: Buffer;
   try {
     bytes = await store.get(path);
@@ -115,7 +123,7 @@ export async function loadTrainingCsv(store: ArtifactStore, path: string, target
     if (err instanceof NotFoundError) throw new DataError(`Dataset ${path} not found in ${store.root}`, { stage: 'train', code: 'DATASET_NOT_FOUND', details: { path }, cause: err });
     throw err;
   }
-  const table = parseTrainingCsv(bytes.toString('utf8'), path, targets);
+  const table = parseTrainingCsv(bytes.toString('utf8'), path, targets, opts);
   table.sha256 = sha256(bytes);
   return table;
 }
@@ -130,9 +138,9 @@ export interface DataSource {
 }
 
 /** Parse the source's bytes, or read its path from the store. */
-export async function readSource(store: ArtifactStore, source: DataSource, targets: readonly TargetEncoding[]): Promise<TrainingTable> {
-  if (!source.bytes) return await loadTrainingCsv(store, source.path, targets);
-  const table = parseTrainingCsv(source.bytes.toString('utf8'), source.path, targets);
+export async function readSource(store: ArtifactStore, source: DataSource, targets: readonly TargetEncoding[], opts: CsvReadOptions = {}): Promise<TrainingTable> {
+  if (!source.bytes) return await loadTrainingCsv(store, source.path, targets, opts);
+  const table = parseTrainingCsv(source.bytes.toString('utf8'), source.path, targets, opts);
   table.sha256 = sha256(source.bytes);
   return table;
 }
