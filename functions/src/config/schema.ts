@@ -100,26 +100,36 @@ export const DataCollectionSchema = z
   })
   .prefault({});
 
+/** The model-validation gate's named tests (the original's `validation.performance_tests`). */
+export const PERFORMANCE_TESTS = ['accuracy_test', 'latency_test', 'api_compatibility_test'] as const;
+/** The named quality checks (the original's `validation.quality_checks`). */
+export const QUALITY_CHECKS = ['data_quality', 'feature_distribution', 'prediction_consistency'] as const;
+
 /** Gates every dataset and every model version must pass. */
 export const ValidationSchema = z
   .strictObject({
     qualityChecks: z
       .strictObject({
-        minSamples: z.number().int().positive().default(100).describe('Abort with fewer usable rows than this.'),
-        warnSamples: z.number().int().positive().default(1000).describe('Warn with fewer usable rows than this.'),
-        maxMissingShare: share('Warn when a feature column is missing in more than this share of rows.').default(0.2),
-        abortMissingShare: share('Abort when a feature column is missing in more than this share of rows.').default(0.8),
-        maxDuplicateShare: share('Warn when more than this share of rows are duplicate sessions.').default(0.01),
-        minClassShare: share('Warn when a class of a target is rarer than this share.').default(0.02),
-        maxSkippedShare: share('Warn when more than this share of logs were skipped as invalid.').default(0.05),
+        checks: z.array(z.enum(QUALITY_CHECKS)).default([...QUALITY_CHECKS]).describe('Quality checks run on a candidate (original quality_checks): data_quality fails the run; feature_distribution and prediction_consistency warn.'),
+        minSamples: z.number().int().positive().default(100).describe('data_quality: abort with fewer usable rows than this.'),
+        warnSamples: z.number().int().positive().default(1000).describe('data_quality: warn with fewer usable rows than this.'),
+        maxMissingShare: share('data_quality: warn when a feature column is missing in more than this share of rows.').default(0.2),
+        abortMissingShare: share('data_quality: abort when a feature column is missing in more than this share of rows.').default(0.8),
+        maxDuplicateShare: share('data_quality: warn when more than this share of rows are duplicate sessions.').default(0.01),
+        minClassShare: share('data_quality: a class target whose training rows hold a single class, or a class rarer than this share, is not trained (collection warns).').default(0.02),
+        maxSkippedShare: share('data_quality: warn when more than this share of logs were skipped as invalid.').default(0.05),
+        maxFeaturePsi: z.number().positive().default(0.25).describe('feature_distribution: warn when a feature of the validation rows has a PSI above this against the serving version\'s training data.'),
+        maxPredictionChangeShare: share('prediction_consistency: warn when the candidate changes the predicted class of more than this share of rows of a target.').default(0.3),
       })
       .prefault({}),
     performanceTests: z
       .strictObject({
-        minAccuracy: share('A version whose mean class accuracy on held-out rows is below this is never deployed.').default(0.6),
-        maxRmseIncrease: z.number().min(0).default(0.1).describe('Reject a candidate whose RMSE on any variable is worse than the current one by more than this share.'),
-        maxLatencyMsPer1k: z.number().positive().default(50).describe('Reject a version that predicts 1,000 rows (all 11 models) slower than this.'),
-        significanceLevel: z.number().gt(0).lt(1).default(0.05).describe('Significance level of the comparison tests (McNemar, paired bootstrap).'),
+        tests: z.array(z.enum(PERFORMANCE_TESTS)).default([...PERFORMANCE_TESTS]).describe('Tests a candidate must pass before it may serve (original performance_tests).'),
+        minAccuracy: share('accuracy_test: every class model must reach this accuracy on held-out rows.').default(0.6),
+        maxAccuracyDrop: share('accuracy_test: a class model significantly less accurate than the serving one by more than this (absolute) fails.').default(0.01),
+        maxRmseIncrease: z.number().min(0).default(0.1).describe('accuracy_test: a variable model whose RMSE is significantly worse than the serving one by more than this share fails.'),
+        maxLatencyMsPer1k: z.number().positive().default(50).describe('latency_test: a version that predicts 1,000 rows (all 11 models, p95) slower than this fails.'),
+        significanceLevel: z.number().gt(0).lt(1).default(0.05).describe('Significance level of the comparison tests (McNemar, paired bootstrap; Holm-corrected across targets).'),
       })
       .prefault({}),
   })

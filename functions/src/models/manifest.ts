@@ -105,6 +105,8 @@ export const ManifestSchema = z.strictObject({
     train: z.number().int().nonnegative(),
     heldOut: z.number().int().nonnegative(),
     oldData: z.number().int().nonnegative(),
+    /** Share held out (stratified, seeded with `seed`), so the validation stage can rebuild the same rows. */
+    heldOutShare: z.number().gt(0).lt(1).optional(),
   }),
   /** Held-out rows: the stratified test split (full) or the validation split (incremental). */
   metrics: MetricsByTargetSchema,

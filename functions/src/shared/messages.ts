@@ -46,6 +46,8 @@ export const ModelTrainedSchema = z.strictObject({
   strategy: z.enum(['incremental', 'full']).nullable(),
   metrics: z.record(z.string(), z.number()).default({}),
   reason: z.string().optional(),
+  /** Bucket path of the comparison report of the version against the serving one (when one served). */
+  reportPath: z.string().optional(),
 });
 
 export type RetrainRequest = z.output<typeof RetrainRequestSchema>;

@@ -60,7 +60,9 @@ describe('the chain on the embedded backend', () => {
     assert.equal(result.model_version, run?.outputs.version);
     assert.deepEqual(await versions(env), [run!.outputs.version]);
     for (const key of ['status', 'stages', 'model_version', 'start_time', 'end_time', 'duration_minutes']) assert.ok(key in result, key);
-    assert.deepEqual(Object.keys(result.stages), ['check', 'data_collection', 'data_validation', 'strategy', 'retraining']);
+    assert.deepEqual(Object.keys(result.stages), ['check', 'data_collection', 'data_validation', 'strategy', 'retraining', 'validation']);
+    // The original's stage 6: the first version passes the gate (nothing to compare with yet).
+    assert.equal((result.stages.validation as { performance_acceptable: boolean }).performance_acceptable, true);
 
     // A duplicated retrain request (Pub/Sub delivers at least once): no second version, no new attempt.
     const decision = (await env.ports.records.get('trigger_decisions', run!.trigger.decisionId!))!.data as { request: unknown };

@@ -84,6 +84,12 @@ export function renderPipeline(r: PipelineResult): string {
   const metrics = (tr?.metrics ?? {}) as Record<string, number>;
   const shown = Object.entries(metrics).slice(0, 6);
   if (shown.length) lines.push(`      ${shown.map(([k, v]) => `${k}=${fmtValue(v)}`).join('  ')}`);
+  const va = stages.validation as { status?: string; issues?: string[]; warnings?: string[]; report_path?: string | null } | undefined;
+  if (va && va.status !== 'not_run') {
+    lines.push(`  validation       ${va.status}${va.report_path ? `  report ${va.report_path}` : ''}`);
+    for (const i of va.issues ?? []) lines.push(`      ✗ ${i}`);
+    for (const w of va.warnings ?? []) lines.push(`      ! ${w}`);
+  }
   if (r.error) lines.push(`  error: ${r.error}`);
   if (r.reason) lines.push(`  ${r.reason}`);
   return lines.join('\n');

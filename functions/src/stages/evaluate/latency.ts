@@ -13,8 +13,9 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
-/** Time `repeats` predictions of 1,000 rows (the data's first rows, repeated if fewer) and 200 single rows. */
+/** Time `repeats` predictions (0: not measured, all zeros — for internal comparisons that only need the metrics) of 1,000 rows (the data's first rows, repeated if fewer) and 200 single rows. */
 export function measureLatency(bundle: Pick<LoadedBundle, 'scaler' | 'labels' | 'boosters'>, values: Float32Array, nrow: number, repeats = 15): Latency {
+  if (repeats <= 0) return { p50MsPer1k: 0, p95MsPer1k: 0, p50MsPerRow: 0, repeats: 1 };
   const ncol = bundle.scaler.features.length;
   const batch = new Float32Array(LATENCY_BATCH_ROWS * ncol);
   if (nrow > 0) for (let r = 0; r < LATENCY_BATCH_ROWS; r++) batch.set(values.subarray((r % nrow) * ncol, (r % nrow) * ncol + ncol), r * ncol);

@@ -35,6 +35,18 @@ function stageView(st: StageRecord | undefined, extra: Record<string, unknown> =
   };
 }
 
+/** The original's stage 6: `performance_acceptable` and `issues`, from the gate run by the trainer. */
+function validationView(train: StageRecord | undefined): Record<string, unknown> {
+  const v = train?.details.validation as { performance_acceptable?: boolean; issues?: string[]; warnings?: string[]; reportPath?: string | null } | null | undefined;
+  if (v) return { status: v.performance_acceptable ? 'success' : 'failed', performance_acceptable: !!v.performance_acceptable, issues: v.issues ?? [], warnings: v.warnings ?? [], report_path: v.reportPath ?? null };
+  const code = train?.error?.code;
+  if (code === 'VALIDATION_FAILED' || code === 'DATA_QUALITY') {
+    const details = (train?.error as { details?: { issues?: string[] } } | undefined)?.details;
+    return { status: 'failed', performance_acceptable: false, issues: details?.issues ?? [train!.error!.message] };
+  }
+  return { status: 'not_run' };
+}
+
 const STATUS: Record<RunRecord['status'], PipelineStatus> = {
   requested: 'pending',
   running: 'pending',
@@ -75,6 +87,7 @@ export function pipelineResult(decision: TriggerDecision, run: RunRecord | null,
     data_validation: stageView(validate, { recommendation: out.verdict ?? null, issues: (validate?.details.reasons as unknown[] | undefined) ?? [] }),
     strategy: { strategy: out.strategy ?? decision.strategy },
     retraining: stageView(train, { model_version: out.version ?? null, metrics: out.metrics ?? {} }),
+    validation: validationView(train),
   };
   const status = STATUS[run.status];
   return {

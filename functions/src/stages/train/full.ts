@@ -11,7 +11,8 @@ import type { Evaluation, Manifest, TuningReport } from '../../models/manifest.t
 import { ModelRegistry } from '../../models/registry.ts';
 import { applyScaler, fitScaler } from '../../models/scaler.ts';
 import type { Ports } from '../../ports/index.ts';
-import { ConflictError } from '../../shared/errors.ts';
+import { ConflictError, DataError } from '../../shared/errors.ts';
+import { checkClassBalance } from '../validate-model/data-quality.ts';
 import { persistSource, readSource, selectRows, stratumKeys, type TrainingTable } from './dataset.ts';
 import { fitMany, fittedModels, labelsOf, matrixOf } from './fit.ts';
 import { compareMetrics, evaluatePredictions, summarize } from './metrics.ts';
@@ -80,6 +81,12 @@ export async function runFullRetrain(ports: Pick<Ports, 'artifacts' | 'clock'>, 
   const minRows = config.validation.qualityChecks.minSamples;
   if (table.rows < minRows) {
     return { status: 'skipped', strategy: 'full', reason: `Insufficient data: ${table.rows} < ${minRows}`, model_version: null, validation_results: null, samples_used: 0, manifest: null };
+  }
+
+  // data_quality: a one-class target (or one with a class under minClassShare) is refused, not trained into a constant.
+  const quality = checkClassBalance(table, targets, config.validation.qualityChecks.minClassShare);
+  if (quality.length && config.validation.qualityChecks.checks.includes('data_quality')) {
+    throw new DataError(`Model validation failed before training: ${quality.join('; ')}`, { stage: 'validate', code: 'DATA_QUALITY', details: { issues: quality } });
   }
 
   const split = stratifiedSplit(stratumKeys(table, targets), config.strategies.full.testSplit, seed);
@@ -164,7 +171,7 @@ export async function runFullRetrain(ports: Pick<Ports, 'artifacts' | 'clock'>, 
     configHash: opts.configHash,
     seed,
     engine: { name: 'xgboost-ts', models: engineModels },
-    samples: { total: table.rows, train: train.rows, heldOut: test.rows, oldData: 0 },
+    samples: { total: table.rows, train: train.rows, heldOut: test.rows, oldData: 0, heldOutShare: config.strategies.full.testSplit },
     metrics,
     summary,
     evaluation: comparison ? { newData: comparison, oldData: null, threshold, accepted: comparison.improvement >= threshold } : null,

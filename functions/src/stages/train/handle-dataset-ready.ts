@@ -19,7 +19,7 @@ import type { RetrainingConfig } from '../../config/schema.ts';
 import { FEATURE_COLUMNS } from '../../data/features.ts';
 import { ModelRegistry } from '../../models/registry.ts';
 import type { Ports } from '../../ports/index.ts';
-import { ConflictError, describeError, NotFoundError, TransientError } from '../../shared/errors.ts';
+import { ConflictError, DataError, describeError, NotFoundError, TransientError } from '../../shared/errors.ts';
 import { createLogger, silentSink, type PipelineLogger } from '../../shared/logger.ts';
 import { DatasetReadySchema, ModelTrainedSchema, type DatasetReady, type ModelTrained } from '../../shared/messages.ts';
 import { cleanupIncompleteVersion } from '../pipeline/cleanup.ts';
@@ -27,6 +27,7 @@ import { finishRun } from '../pipeline/run-record.ts';
 import { runStage } from '../pipeline/run-stage.ts';
 import { runFullRetrain, type TrainOutcome } from './full.ts';
 import { runIncrementalRetrain } from './incremental.ts';
+import { validateVersion, type VersionValidation } from '../validate-model/validate-version.ts';
 import { flatMetrics } from './metrics.ts';
 
 /** Options of the handler. */
@@ -67,19 +68,35 @@ export function modelTrainedOf(runId: string, outcome: TrainOutcome): ModelTrain
   return ModelTrainedSchema.parse({ runId, status: outcome.status, version: outcome.model_version, strategy: outcome.strategy, metrics, ...(reason ? { reason } : {}) });
 }
 
-/** The message of a run whose version is complete; makes it current if nothing serves yet. */
+/** The message of a run whose version is complete (an earlier delivery died before recording it). */
 async function resumeCompleted(registry: ModelRegistry, runId: string, version: string, at: Date): Promise<ModelTrained> {
   const m = await registry.manifest(version);
-  if (m.strategy === 'full' && !(await registry.current())) {
-    await registry.moveCurrent(version, { expectedGeneration: '0', at, runId, reason: 'first version' }).catch((err) => {
-      if (!(err instanceof ConflictError)) throw err;
-    });
-  }
   const metrics = flatMetrics(m.metrics);
   if (m.evaluation?.newData) metrics.improvement = m.evaluation.newData.improvement;
   const msg = ModelTrainedSchema.parse({ runId, status: 'success', version, strategy: m.strategy, metrics });
   await registry.recordResult(runId, version, msg, at);
   return msg;
+}
+
+/**
+ * The model-validation gate on a trained version (idempotent per version): a failure fails the
+ * run with its reasons and keeps the version, marked rejected; a pass makes the very first
+ * version current (later moves are the deploy stage's).
+ */
+async function gate(ports: Ports, config: RetrainingConfig, registry: ModelRegistry, runId: string, msg: ModelTrained, log: PipelineLogger): Promise<VersionValidation | null> {
+  if (msg.status !== 'success' || !msg.version) return null;
+  const result = await validateVersion(ports.artifacts, config, { version: msg.version, runId, now: ports.clock.now() });
+  const v = result.validation;
+  log.info('validate', v.performance_acceptable ? 'model_validated' : 'model_rejected', { runId, version: v.version, comparedWith: v.comparedWith, issues: v.issues.length, warnings: v.warnings.length, reportPath: v.reportPath });
+  if (!v.performance_acceptable) {
+    throw new DataError(`Model validation failed for ${v.version}: ${v.issues.join('; ')}`, { stage: 'validate', code: 'VALIDATION_FAILED', details: { version: v.version, issues: v.issues, reportPath: v.reportPath } });
+  }
+  if (!(await registry.current())) {
+    await registry.moveCurrent(msg.version, { expectedGeneration: '0', at: ports.clock.now(), runId, reason: 'first version (validated)' }).catch((err) => {
+      if (!(err instanceof ConflictError)) throw err;
+    });
+  }
+  return result;
 }
 
 /** Handle one `dataset-ready` message; throws only transient errors. */
@@ -126,15 +143,18 @@ export async function handleDatasetReady(ports: Ports, config: RetrainingConfig,
         const result =
           strategy === 'incremental'
             ? await runIncrementalRetrain(ports, config, { ...common, promote: false })
-            : await runFullRetrain(ports, config, { ...common, tune: config.strategies.full.hyperparameterTuning, compareWithCurrent: true, deployIfBetter: false, promoteFirst: true });
+            : await runFullRetrain(ports, config, { ...common, tune: config.strategies.full.hyperparameterTuning, compareWithCurrent: true, deployIfBetter: false, promoteFirst: false });
         msg = modelTrainedOf(ready.runId, result);
         if (result.model_version) await registry.recordResult(ready.runId, result.model_version, msg, ports.clock.now());
       }
+      const checked = await gate(ports, config, registry, ready.runId, msg, log);
+      const validation = checked ? { performance_acceptable: checked.validation.performance_acceptable, issues: checked.validation.issues, warnings: checked.validation.warnings, comparedWith: checked.validation.comparedWith, reportPath: checked.validation.reportPath } : null;
+      if (checked?.validation.reportPath) msg = ModelTrainedSchema.parse({ ...msg, reportPath: checked.validation.reportPath });
       return {
         value: msg,
         status: msg.status === 'success' ? ('succeeded' as const) : ('skipped' as const),
-        outputs: { version: msg.version, strategy: msg.strategy, metrics: msg.metrics },
-        details: { modelTrained: msg },
+        outputs: { version: msg.version, strategy: msg.strategy, metrics: msg.metrics, ...(validation?.reportPath ? { reportPath: validation.reportPath } : {}) },
+        details: { modelTrained: msg, validation },
       };
     },
     { ...runs, log, cleanup: async () => void (await cleanupIncompleteVersion(ports.artifacts, config, ready.runId)), fields: { runId: ready.runId } },

@@ -27,6 +27,9 @@ import { computeReference, REFERENCE_PREDICTION_ROWS } from './reference.ts';
 import type { IncrementalValidation, ProgressFn } from './result.ts';
 import { stratifiedSplit } from './split.ts';
 import { writeVersion } from './write-version.ts';
+import { compareScored } from '../compare/compare.ts';
+import { scoreVersion } from '../evaluate/evaluate.ts';
+import { targetRegressions } from '../validate-model/target-gate.ts';
 
 /**
  * Worker threads of an update when `training.workers` is 0 (auto): none. Eleven jobs of 20 trees
@@ -185,11 +188,23 @@ export async function runIncrementalRetrain(ports: Pick<Ports, 'artifacts' | 'cl
   const oldNote = old ? '' : `; the parent's data ${oldPath} is gone, forgetting not checked`;
   timings.evaluateMs = since(t3) + overlapMs;
 
+  // Per target, as the validation gate judges: one collapsed model rejects the update whatever the mean says.
+  const perTarget = (rows: TrainingTable) => {
+    const candidate = { ...parent, version: `${parent.version}+update`, boosters };
+    const side = (b: LoadedBundle) => ({ model: { ref: b.version, bundle: b, source: 'memory', store: ports.artifacts, prefix }, scored: scoreVersion(b, 'memory', rows, { now: ports.clock.now(), latencyRepeats: 0 }) });
+    const cmp = compareScored(side(parent), side(candidate), { alpha: config.validation.performanceTests.significanceLevel, seed, now: ports.clock.now() });
+    return targetRegressions(cmp, config.validation.performanceTests, `parent ${parent.version}`);
+  };
+  const newCollapses = perTarget(valid);
+  const oldCollapses = old ? perTarget(old.eval.rows) : [];
+
   const threshold = cfg.minImprovementThreshold;
   const limit = cfg.maxOldDataRegression;
   let reason: string;
   let accepted = false;
   if (newData.improvement < threshold) reason = `improvement ${fmtPct(newData.improvement)} on new data < threshold ${fmtPct(threshold)}`;
+  else if (newCollapses.length) reason = `a target got significantly worse on the new data: ${newCollapses.map((c) => c.reason).join('; ')}`;
+  else if (oldCollapses.length) reason = `a target got significantly worse on the parent's data (forgetting): ${oldCollapses.map((c) => c.reason).join('; ')}`;
   else if (oldData && oldData.improvement < -limit) reason = `worse by ${fmtPct(-oldData.improvement)} on the parent's data > allowed ${fmtPct(limit)} (forgetting)`;
   else {
     accepted = true;
@@ -228,7 +243,7 @@ export async function runIncrementalRetrain(ports: Pick<Ports, 'artifacts' | 'cl
     configHash: opts.configHash,
     seed,
     engine: { name: 'xgboost-ts', models: engineModels },
-    samples: { total: table.rows, train: train.rows, heldOut: valid.rows, oldData: oldRef?.rowsSampled ?? 0 },
+    samples: { total: table.rows, train: train.rows, heldOut: valid.rows, oldData: oldRef?.rowsSampled ?? 0, heldOutShare: opts.validationSplit ?? cfg.validationSplit },
     metrics,
     summary: summarize(metrics),
     evaluation: { newData, oldData, threshold, accepted: true },
