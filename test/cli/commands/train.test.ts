@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { main } from '../../../functions/src/cli/main.ts';
+import { runCli, type CliRun } from '../run-cli.ts';
 import { makeCsv, makeRows, toCsv } from '../../stages/train/fixtures.ts';
 
 let root: string;
@@ -25,21 +25,8 @@ before(async () => {
 });
 after(async () => rm(root, { recursive: true, force: true }));
 
-async function retrain(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  // The CLI writes strings; the test runner's own (binary) reports pass through.
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (typeof chunk === 'string' ? ((stdout += chunk), true) : out(chunk, ...rest))) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => (typeof chunk === 'string' ? ((stderr += chunk), true) : err(chunk, ...rest))) as typeof process.stderr.write;
-  try {
-    const code = await main([...args, '--root', root, '--config', cfg]);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
+async function retrain(args: string[]): Promise<CliRun> {
+  return await runCli([...args, '--root', root, '--config', cfg]);
 }
 
 describe('retrain full / incremental / models', () => {

@@ -19,7 +19,7 @@ export function targetRegressions(cmp: ComparisonReport, limits: RetrainingConfi
   const out: TargetRegression[] = [];
   for (const [name, t] of Object.entries(cmp.targets)) {
     if (t.winner !== 'a') continue;
-    const p = `p = ${t.p_value_adjusted.toPrecision(3)} (Holm), ${t.test}`;
+    const p = `p ${t.p_value_adjusted < 1e-4 ? '< 0.0001' : `= ${t.p_value_adjusted.toPrecision(3)}`} (Holm), ${t.test}`;
     if (t.a.kind === 'class' && t.b.kind === 'class') {
       const drop = t.a.accuracy - t.b.accuracy;
       if (drop > limits.maxAccuracyDrop) out.push({ target: name, reason: `${name}: accuracy ${t.b.accuracy.toFixed(4)} vs ${t.a.accuracy.toFixed(4)} of ${label}, −${(drop * 100).toFixed(2)} points > allowed ${(limits.maxAccuracyDrop * 100).toFixed(2)} (${p})` });
