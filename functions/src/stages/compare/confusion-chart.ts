@@ -13,7 +13,7 @@ import { targetsByKind, versionLabels } from './report-format.ts';
 /** Side of one matrix, px. */
 const CELL_AREA_PX = 170;
 /** Room for the longest label (`high-contrast`) on every row, so the matrices line up. */
-const Y_AXIS_EXTENT_PX = 90;
+const Y_AXIS_EXTENT_PX = 110;
 
 interface Cell {
   version: string;

@@ -13,7 +13,7 @@ import { targetsByKind, versionLabels } from './report-format.ts';
 const PANEL_WIDTH_PX = 360;
 const LABEL_STEP_PX = 34;
 /** Legend entry of the truth. */
-export const TRUE_SHARE = 'True share';
+const TRUE_SHARE = 'True share';
 
 /** The predicted-distribution chart of a report, or null when it has no class target. */
 export function distributionSpec(report: ComparisonReport): TopLevelSpec | null {

@@ -49,6 +49,11 @@ export function testedDiff(target: TargetComparison): number {
   return target.diff[target.metric] ?? testedInterval(target)?.estimate ?? headline(target.b) - headline(target.a);
 }
 
+/** The name of the multiple-testing correction, as a sentence spells it (`Holm`). */
+export function correctionName(report: ComparisonReport): string {
+  return report.correction.charAt(0).toUpperCase() + report.correction.slice(1);
+}
+
 /** A metric value with four significant decimals (accuracies, RMSEs, log losses). */
 export function formatMetric(value: number): string {
   if (!Number.isFinite(value)) return String(value);
@@ -71,9 +76,9 @@ export function formatShare(share: number): string {
   return `${(share * 100).toFixed(1)}%`;
 }
 
-/** Milliseconds with two decimals. */
+/** Milliseconds: two decimals, three below 1 ms (one row takes a few hundredths). */
 export function formatMs(ms: number): string {
-  return `${ms.toFixed(2)} ms`;
+  return `${ms.toFixed(ms < 1 ? 3 : 2)} ms`;
 }
 
 /** `[lower, upper] (95%)` of an interval. */
