@@ -12,7 +12,10 @@ export const COLOR_B = '#f58518';
 /** Colour of what neither version owns: the truth, a reference line, a non-significant result. */
 export const COLOR_NEUTRAL = '#6b6b6b';
 
-/** Legends are wide enough for long version names (Vega cuts labels at 160 px by default, and without a canvas it overestimates text widths by about a third). */
+/**
+ * Legend labels get room for long version names: Vega cuts them at 160 px by default, and without
+ * a canvas it estimates text at 0.8 × font size per character, about a third wider than drawn.
+ */
 const LEGEND_LABEL_LIMIT = 480;
 
 /** Config applied to every chart: white background (readable in dark-mode viewers), larger type. */
