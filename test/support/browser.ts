@@ -5,8 +5,6 @@
  * must work offline anyway).
  */
 import { existsSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
@@ -18,9 +16,11 @@ export function browserSkipReason(): string | null {
   return existsSync(CHROMIUM_PATH) ? null : `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`;
 }
 
-/** Launch headless Chromium with a fresh profile and no background networking. */
+/**
+ * Launch headless Chromium with no background networking. Playwright gives every launch a fresh
+ * temporary profile of its own (and refuses a `--user-data-dir` argument), so none is passed.
+ */
 export async function launchChromium(): Promise<Browser> {
-  const profile = mkdtempSync(path.join(tmpdir(), 'retrain-chromium-'));
   return await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -32,7 +32,6 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${profile}`,
     ],
   });
 }
