@@ -6,7 +6,10 @@
 import type { Command } from 'commander';
 import { closePorts, openPorts } from '../../adapters/open.ts';
 import { loadConfig } from '../../config/load.ts';
+import path from 'node:path';
 import { compareModels } from '../../stages/compare/compare-models.ts';
+import { exportComparisonReport } from '../../stages/compare/export-report.ts';
+import type { ReportDestination } from '../../stages/compare/report-destination.ts';
 import type { ComparisonReport } from '../../stages/compare/comparison-report.ts';
 import { createOutput } from '../output.ts';
 import { storeOptions, type StoreFlags } from '../options.ts';
@@ -54,7 +57,7 @@ export function registerCompare(program: Command): void {
     .requiredOption('--model-b <ref>', 'the candidate, in the same forms')
     .requiredOption('--test-data <csv>', 'CSV scored by both: a local file, a bucket path or gs://bucket/path')
     .option('--generate-plots', 'draw the charts (confusion matrices, calibration, differences with intervals, residuals, importance, class distributions)')
-    .option('--export-report [dir]', 'write comparison.json, summary.md (and report.html + charts with --generate-plots) to dir (default: reports/<a>-vs-<b>/)');
+    .option('--export-report [dir]', 'write comparison.json, summary.md (and report.html + charts/ with --generate-plots) to a local dir, or without dir to <pipeline.layout.reportsPrefix>/<a>-vs-<b>/ in the bucket');
   storeOptions(cmd)
     .addHelpText(
       'after',
@@ -73,7 +76,15 @@ export function registerCompare(program: Command): void {
       try {
         const data = resolveData(flags.testData, ports, config.pipeline.layout.datasetsPrefix + '/manual');
         out.info(`Comparing ${flags.modelA} (A) with ${flags.modelB} (B) on ${flags.testData}`);
-        const { report } = await compareModels(ports.artifacts, config, { modelA: flags.modelA, modelB: flags.modelB, data: { path: data.dataPath, bytes: data.dataBytes }, now: ports.clock.now() });
+        let { report } = await compareModels(ports.artifacts, config, { modelA: flags.modelA, modelB: flags.modelB, data: { path: data.dataPath, bytes: data.dataBytes }, now: ports.clock.now() });
+        if (flags.exportReport !== undefined || flags.generatePlots) {
+          const dest: ReportDestination =
+            typeof flags.exportReport === 'string'
+              ? { kind: 'dir', dir: path.resolve(flags.exportReport) }
+              : { kind: 'store', store: ports.artifacts, prefix: `${config.pipeline.layout.reportsPrefix}/${report.model_a.version}-vs-${report.model_b.version}` };
+          report = await exportComparisonReport(report, dest, { plots: !!flags.generatePlots, onWarning: (m) => out.warn(m) });
+          out.info(`Report written to ${dest.kind === 'dir' ? dest.dir : `${ports.artifacts.root}/${dest.prefix}`}`);
+        }
         out.result(report, renderComparison);
       } finally {
         await closePorts(ports);

@@ -1,7 +1,7 @@
 /**
  * The validation stage over ports: rebuild a version's held-out rows from its manifest (same
  * CSV, same seeded stratified split), score the candidate and the serving version on them,
- * compare, store the comparison report under `<reportsPrefix>/<runId>/`, run the gate and write
+ * compare, store the comparison report (JSON, Markdown, HTML with charts) under `<reportsPrefix>/<runId>/`, run the gate and write
  * its record write-once at `<modelsPrefix>/validations/<version>.json`. A replay returns the
  * stored record, so a redelivered message never judges a version twice.
  */
@@ -12,6 +12,7 @@ import { jsonText } from '../../models/write-once.ts';
 import type { ArtifactStore } from '../../ports/index.ts';
 import { ConflictError, DataError } from '../../shared/errors.ts';
 import { compareScored } from '../compare/compare.ts';
+import { exportComparisonReport } from '../compare/export-report.ts';
 import type { ComparisonReport } from '../compare/comparison-report.ts';
 import { scoreVersion } from '../evaluate/evaluate.ts';
 import { resolveModel, type ResolvedModel } from '../evaluate/model-ref.ts';
@@ -51,8 +52,8 @@ export interface ValidateVersionOptions {
   /** Names the report folder (`<reportsPrefix>/<runId>/`). */
   runId: string;
   now: Date;
-  /** Write the comparison report beside the record (default: store JSON only). */
-  writeReport?: (report: ComparisonReport, prefix: string) => Promise<string>;
+  /** Draw the charts and the HTML page with the stored report (default true). */
+  plots?: boolean;
 }
 
 /** The result: the gate's record and the comparison behind it (null when nothing served). */
@@ -82,7 +83,8 @@ export async function validateVersion(store: ArtifactStore, config: RetrainingCo
     const scoredA = scoreVersion(serving.bundle, serving.source, heldOut, { now: opts.now });
     comparison = compareScored({ model: { ...serving, ref: 'current' }, scored: scoredA }, { model: { ...candidate, ref: opts.version }, scored: scoredB }, { alpha: config.validation.performanceTests.significanceLevel, seed: config.training.seed, now: opts.now });
     const prefix = `${config.pipeline.layout.reportsPrefix}/${opts.runId}`;
-    reportPath = opts.writeReport ? await opts.writeReport(comparison, prefix) : await storeJson(store, `${prefix}/comparison.json`, comparison);
+    comparison = await exportComparisonReport(comparison, { kind: 'store', store, prefix }, { plots: opts.plots ?? true });
+    reportPath = comparison.report?.json ?? null;
   }
   const validation = validateModel(config, {
     candidate: { bundle: candidate.bundle, evaluation: scoredB.report },
@@ -102,9 +104,4 @@ export async function validateVersion(store: ArtifactStore, config: RetrainingCo
     throw err;
   }
   return { validation, comparison, reused: false };
-}
-
-async function storeJson(store: ArtifactStore, path: string, value: unknown): Promise<string> {
-  await store.put(path, jsonText(value), { contentType: 'application/json' });
-  return path;
 }
