@@ -1,6 +1,6 @@
 /** `retrain evaluate` and `retrain compare` on a temp embedded store, through the CLI. */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -59,6 +59,21 @@ describe('retrain evaluate / compare', () => {
     assert.equal(out.targets.css_var_0.test, 'paired-bootstrap');
     assert.equal(out.compatibility.compatible, true);
     assert.ok(['a', 'b', 'none'].includes(out.summary.winner));
+  });
+
+  it('compare --generate-plots --export-report dir writes the JSON, the summary, the page and every chart', async () => {
+    const dir = path.join(root, 'report');
+    const r = await retrain(['compare', '--model-a', versions[0], '--model-b', versions[1], '--test-data', path.join(root, 'test.csv'), '--generate-plots', '--export-report', dir, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = ComparisonReportSchema.parse(JSON.parse(r.stdout));
+    assert.equal(out.report?.html, path.join(dir, 'report.html'));
+    assert.equal(out.report?.charts.length, 6);
+    const html = await readFile(path.join(dir, 'report.html'), 'utf8');
+    assert.equal((html.match(/<svg /g) ?? []).length >= 6, true);
+    assert.deepEqual(ComparisonReportSchema.parse(JSON.parse(await readFile(path.join(dir, 'comparison.json'), 'utf8'))).summary, out.summary);
+    // Without a dir: into the bucket under reports/<a>-vs-<b>/.
+    const inBucket = await retrain(['compare', '--model-a', versions[0], '--model-b', versions[1], '--test-data', path.join(root, 'test.csv'), '--export-report', '--json']);
+    assert.equal(JSON.parse(inBucket.stdout).report.json, `reports/${versions[0]}-vs-${versions[1]}/comparison.json`);
   });
 
   it('bad references and data exit non-zero naming the flag', async () => {

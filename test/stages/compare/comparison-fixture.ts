@@ -259,8 +259,8 @@ export function comparisonFixture(opts: FixtureOptions = {}): ComparisonReport {
     compatibility: { compatible: true, reasons: [], checks: { features: true, targets: true, labels: true, objectives: true, outputShapes: true } },
     consistency,
     latency: {
-      a: { p50MsPer1k: 4.21, p95MsPer1k: 5.07, p50MsPerRow: 0.031, repeats: 20 },
-      b: { p50MsPer1k: 4.48, p95MsPer1k: 5.36, p50MsPerRow: 0.033, repeats: 20 },
+      a: { p50MsPer1k: 4.21, p95MsPer1k: 5.07, p50MsPerRow: 0.031, cpuMsPer1k: 4.2, repeats: 20 },
+      b: { p50MsPer1k: 4.48, p95MsPer1k: 5.36, p50MsPerRow: 0.033, cpuMsPer1k: 4.5, repeats: 20 },
     },
     means: { a: means('a'), b: means('b') },
     summary: {

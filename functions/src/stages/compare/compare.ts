@@ -5,7 +5,7 @@
  * intervals of the loss differences, prediction consistency, API compatibility and latency.
  */
 import type { ClassEncoding } from '../../models/labels.ts';
-import { pairedBootstrap, bootstrapResamples, type PairedColumn } from '../../stats/bootstrap.ts';
+import { bootstrapResamples, pairedBootstrap, type BootstrapInterval, type PairedColumn } from '../../stats/bootstrap.ts';
 import { holmAdjust } from '../../stats/holm.ts';
 import { mcnemar } from '../../stats/mcnemar.ts';
 import { round, type ClassScore } from '../evaluate/class-metrics.ts';
@@ -36,6 +36,14 @@ function described(side: ComparedSide): ComparedModel {
   return { ref: side.model.ref, version: side.model.bundle.version, source: side.model.source, createdAt: m.createdAt, strategy: m.strategy };
 }
 
+/** True when two row lists are the same rows. */
+function sameRows(x: Int32Array, y: Int32Array): boolean {
+  if (x === y) return true;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
 /** Both sides score the same rows (the same CSV cells are empty); a mismatch is a bug, not data. */
 function assertSameRows(name: string, a: Int32Array, b: Int32Array): void {
   if (a.length !== b.length) throw new RangeError(`${name}: the two versions scored ${a.length} and ${b.length} rows`);
@@ -49,14 +57,24 @@ export function compareScored(a: ComparedSide, b: ComparedSide, opts: CompareOpt
   const rows = a.scored.report.rows;
   const names = a.model.bundle.labels.targets.map((t) => t.name).filter((n) => b.model.bundle.labels.targets.some((t) => t.name === n && t.kind === a.model.bundle.labels.targets.find((x) => x.name === n)!.kind));
   const level = 1 - opts.alpha;
-  const partial: Array<Omit<TargetComparison, 'p_value_adjusted' | 'significant' | 'winner'> & { name: string; better: Winner }> = [];
+  type Partial = Omit<TargetComparison, 'p_value_adjusted' | 'significant' | 'winner'> & { name: string; better: Winner };
+  const partial = new Map<string, Partial>();
   const consistency: Consistency = {};
+  // Targets scored on the same rows share one bootstrap: the same resampled rows, one pass.
+  const groups: Array<{ rows: Int32Array; columns: PairedColumn[]; finish: Array<(iv: BootstrapInterval[]) => void> }> = [];
+  const bootstrapLater = (rowsOf: Int32Array, columns: PairedColumn[], finish: (iv: BootstrapInterval[]) => void) => {
+    let g = groups.find((x) => sameRows(x.rows, rowsOf));
+    if (!g) groups.push((g = { rows: rowsOf, columns: [], finish: [] }));
+    const offset = g.columns.length;
+    g.columns.push(...columns);
+    g.finish.push((all) => finish(all.slice(offset, offset + columns.length)));
+  };
+  const toInterval = (iv: BootstrapInterval): Interval => ({ metric: iv.name, estimate: round(iv.estimate), lower: round(iv.lower), upper: round(iv.upper), level });
   for (const name of names) {
     const ea = a.scored.report.targets[name];
     const eb = b.scored.report.targets[name];
     const sa = a.scored.scores[name];
     const sb = b.scored.scores[name];
-    const resamples = opts.resamples ?? bootstrapResamples(ea.rows);
     if (ea.kind === 'class' && eb.kind === 'class') {
       const ca = sa as ClassScore;
       const cb = sb as ClassScore;
@@ -68,13 +86,15 @@ export function compareScored(a: ComparedSide, b: ComparedSide, opts: CompareOpt
         else if (cb.correct[i] > ca.correct[i]) bOnly += 1;
       }
       const test = mcnemar(aOnly, bOnly);
-      const columns: PairedColumn[] = [
-        { name: 'logloss', kind: 'mean-diff', a: ca.loss, b: cb.loss },
-        { name: 'accuracy', kind: 'mean-diff', a: ca.correct, b: cb.correct },
-      ];
-      const intervals: Interval[] = pairedBootstrap(columns, { resamples, seed: opts.seed, level }).map((iv) => ({ metric: iv.name, estimate: round(iv.estimate), lower: round(iv.lower), upper: round(iv.upper), level }));
       const diff = Object.fromEntries(NUMERIC_CLASS.map((k) => [k, round(eb[k] - ea[k])]));
-      partial.push({ name, kind: 'class', metric: 'accuracy', a: ea, b: eb, diff, test: test.test, p_value: round(test.pValue), discordant: { a_only: aOnly, b_only: bOnly }, intervals, better: bOnly > aOnly ? 'b' : aOnly > bOnly ? 'a' : 'none' });
+      bootstrapLater(
+        ca.scoredRows,
+        [
+          { name: 'logloss', kind: 'mean-diff', a: ca.loss, b: cb.loss },
+          { name: 'accuracy', kind: 'mean-diff', a: ca.correct, b: cb.correct },
+        ],
+        (ivs) => partial.set(name, { name, kind: 'class', metric: 'accuracy', a: ea, b: eb, diff, test: test.test, p_value: round(test.pValue), discordant: { a_only: aOnly, b_only: bOnly }, intervals: ivs.map(toInterval), better: bOnly > aOnly ? 'b' : aOnly > bOnly ? 'a' : 'none' }),
+      );
       const la = (a.model.bundle.labels.targets.find((t) => t.name === name) as ClassEncoding).labels;
       const lb = (b.model.bundle.labels.targets.find((t) => t.name === name) as ClassEncoding).labels;
       let changed = 0;
@@ -84,16 +104,15 @@ export function compareScored(a: ComparedSide, b: ComparedSide, opts: CompareOpt
       const va = sa as VarScore;
       const vb = sb as VarScore;
       assertSameRows(name, va.scoredRows, vb.scoredRows);
-      const [rmse, mae] = pairedBootstrap(
+      const diff = Object.fromEntries(NUMERIC_VAR.map((k) => [k, round(eb[k] - ea[k])]));
+      bootstrapLater(
+        va.scoredRows,
         [
           { name: 'rmse', kind: 'rmse-diff', a: va.squared, b: vb.squared },
           { name: 'mae', kind: 'mean-diff', a: va.absolute, b: vb.absolute },
         ],
-        { resamples, seed: opts.seed, level },
+        ([rmse, mae]) => partial.set(name, { name, kind: 'var', metric: 'rmse', a: ea, b: eb, diff, test: 'paired-bootstrap', p_value: round(rmse.pValue), discordant: null, intervals: [rmse, mae].map(toInterval), better: rmse.estimate < 0 ? 'b' : rmse.estimate > 0 ? 'a' : 'none' }),
       );
-      const intervals: Interval[] = [rmse, mae].map((iv) => ({ metric: iv.name, estimate: round(iv.estimate), lower: round(iv.lower), upper: round(iv.upper), level }));
-      const diff = Object.fromEntries(NUMERIC_VAR.map((k) => [k, round(eb[k] - ea[k])]));
-      partial.push({ name, kind: 'var', metric: 'rmse', a: ea, b: eb, diff, test: 'paired-bootstrap', p_value: round(rmse.pValue), discordant: null, intervals, better: rmse.estimate < 0 ? 'b' : rmse.estimate > 0 ? 'a' : 'none' });
       const pa = a.scored.predictions[name];
       const pb = b.scored.predictions[name];
       let sum = 0;
@@ -101,11 +120,16 @@ export function compareScored(a: ComparedSide, b: ComparedSide, opts: CompareOpt
       consistency[name] = { changedShare: null, meanAbsDiff: pa.length ? round(sum / pa.length) : 0, rows: pa.length };
     }
   }
-  const adjusted = holmAdjust(partial.map((p) => p.p_value));
+  for (const g of groups) {
+    const ivs = pairedBootstrap(g.columns, { resamples: opts.resamples ?? bootstrapResamples(g.rows.length), seed: opts.seed, level });
+    for (const f of g.finish) f(ivs);
+  }
+  const ordered = names.map((n) => partial.get(n)).filter((p): p is Partial => !!p);
+  const adjusted = holmAdjust(ordered.map((p) => p.p_value));
   const targets: Record<string, TargetComparison> = {};
   const aWins: string[] = [];
   const bWins: string[] = [];
-  partial.forEach(({ name, better, ...rest }, i) => {
+  ordered.forEach(({ name, better, ...rest }, i) => {
     const significant = adjusted[i] < opts.alpha && better !== 'none';
     const winner: Winner = significant ? better : 'none';
     if (winner === 'a') aWins.push(name);

@@ -102,6 +102,11 @@ export const LatencySchema = z.strictObject({
   p95MsPer1k: z.number().nonnegative(),
   /** Median time of one row (a served session) with every model, ms. */
   p50MsPerRow: z.number().nonnegative(),
+  /**
+   * Median CPU time (this process, user + system) of a 1,000-row batch, ms: what the
+   * latency_test judges, because wall time on a shared machine measures the neighbours too.
+   */
+  cpuMsPer1k: z.number().nonnegative(),
   repeats: z.number().int().positive(),
 });
 
