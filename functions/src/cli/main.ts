@@ -9,7 +9,7 @@ import { registerModels } from './commands/models.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerStart } from './commands/start.ts';
 import { registerXgb } from './commands/xgb.ts';
-import { reportError } from './output.ts';
+import { FailedResult, reportError } from './output.ts';
 
 /** Build the program with every subcommand registered. */
 export function buildProgram(): Command {
@@ -30,7 +30,10 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Run the CLI with `argv` (without node and script); resolves with the exit code. */
+/**
+ * Run the CLI with `argv` (without node and script); resolves with the exit code: 0 success or
+ * nothing to do, 1 a failure (a failed run, bad data), 2 bad usage (an unknown flag, a bad config).
+ */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   const json = argv.includes('--json');
@@ -40,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     // Help and version exit 0; any other commander error is a bad flag or argument: exit 2.
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof FailedResult) return err.exitCode;
     return reportError(err, json);
   }
 }
