@@ -4,6 +4,7 @@ import { registerAuto } from './commands/auto.ts';
 import { registerCollect } from './commands/collect.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerFull } from './commands/full.ts';
+import { registerGc } from './commands/gc.ts';
 import { registerIncremental } from './commands/incremental.ts';
 import { registerModels } from './commands/models.ts';
 import { registerSimulate } from './commands/simulate.ts';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerAuto(program);
   registerXgb(program);
   registerConfig(program);
+  registerGc(program);
   return program;
 }
 
