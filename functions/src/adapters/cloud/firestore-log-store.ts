@@ -47,33 +47,43 @@ export class FirestoreLogStore implements LogStore {
     return query;
   }
 
-  /** Pages of the window in (timestamp, session_duration, id) order, cursor after the last document. */
+  /**
+   * Pages of the window in (timestamp, session_duration, id) order, cursor after the last
+   * document. With `includeUnplaced`, first the documents whose `timestamp` is a string it could
+   * not read (Firestore cannot query a field's absence: a document without `timestamp` is found
+   * by no query; the security rules refuse such documents from clients).
+   */
   async *pages(query: LogQuery): AsyncIterable<RawLog[]> {
     const q = windowQuery(query);
-    if (q.endMs <= q.startMs) return;
-    let ordered = this.#query(q).orderBy('timestamp');
-    if (q.minSessionDurationMs !== null) ordered = ordered.orderBy('session_duration');
-    ordered = ordered.orderBy(FieldPath.documentId());
+    const parts: Query[] = [];
+    if (query.includeUnplaced) parts.push(this.#collection.where('timestamp', '>=', '').orderBy('timestamp').orderBy(FieldPath.documentId()));
+    if (q.endMs > q.startMs) {
+      let ordered = this.#query(q).orderBy('timestamp');
+      if (q.minSessionDurationMs !== null) ordered = ordered.orderBy('session_duration');
+      parts.push(ordered.orderBy(FieldPath.documentId()));
+    }
     let remaining = q.limit;
-    let last: QueryDocumentSnapshot | null = null;
-    while (remaining > 0) {
-      const size = Math.min(q.pageSize, remaining);
-      let snap;
-      try {
-        snap = await (last ? ordered.startAfter(last) : ordered).limit(size).get();
-      } catch (err) {
-        throw mapFirestoreError(err, `Reading logs from ${this.#collection.path}`);
+    for (const ordered of parts) {
+      let last: QueryDocumentSnapshot | null = null;
+      while (remaining > 0) {
+        const size = Math.min(q.pageSize, remaining);
+        let snap;
+        try {
+          snap = await (last ? ordered.startAfter(last) : ordered).limit(size).get();
+        } catch (err) {
+          throw mapFirestoreError(err, `Reading logs from ${this.#collection.path}`);
+        }
+        if (snap.empty) break;
+        remaining -= snap.size;
+        last = snap.docs[snap.size - 1];
+        yield snap.docs.map((d) => readDoc(d));
+        if (snap.size < size) break;
       }
-      if (snap.empty) return;
-      remaining -= snap.size;
-      last = snap.docs[snap.size - 1];
-      yield snap.docs.map((d) => ({ id: d.id, data: fromFirestoreValue(d.data()) }));
-      if (snap.size < size) return;
     }
   }
 
   /** Count with an aggregate query (no documents are read). */
-  async count(query: Omit<LogQuery, 'pageSize' | 'limit'>): Promise<number> {
+  async count(query: Omit<LogQuery, 'pageSize' | 'limit' | 'includeUnplaced'>): Promise<number> {
     const q = windowQuery(query);
     if (q.endMs <= q.startMs) return 0;
     try {
@@ -85,6 +95,15 @@ export class FirestoreLogStore implements LogStore {
 
   /** Nothing to release: the Firestore instance belongs to the app. */
   async close(): Promise<void> {}
+}
+
+/** A stored document, or an unreadable one when its fields cannot be converted. */
+function readDoc(d: QueryDocumentSnapshot): RawLog {
+  try {
+    return { id: d.id, data: fromFirestoreValue(d.data()) };
+  } catch (err) {
+    return { id: d.id, data: undefined, unreadable: `stored fields do not convert: ${(err as Error).message}` };
+  }
 }
 
 /** The document as Firestore stores it: a map, with `timestamp` as a Timestamp when it names an instant. */
