@@ -112,7 +112,14 @@ function toStored(log: RawLog): Record<string, unknown> {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new DataError(`Log ${log.id}: a Firestore document must be an object`, { stage: 'storage', details: { id: log.id } });
   }
-  const stored = toFirestoreValue(data) as Record<string, unknown>;
+  let stored: Record<string, unknown>;
+  try {
+    stored = toFirestoreValue(data) as Record<string, unknown>;
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    // Firestore refuses maps nested deeper than 20 levels anyway.
+    throw new DataError(`Log ${log.id}: nested too deep for a Firestore document`, { stage: 'storage', details: { id: log.id }, cause: err });
+  }
   const ms = timestampMillis(stored.timestamp);
   if (ms !== null) stored.timestamp = Timestamp.fromMillis(ms);
   return stored;
