@@ -34,6 +34,14 @@ if (major < 24) {
   // A child killed by a signal exits as a shell reports it: 128 + the signal number.
   child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));
 } else {
+  // The reader went away (`retrain models current --json | head -c 10`): stop quietly, as
+  // command-line tools do, instead of dying on an unhandled EPIPE with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
   const { main } = await import('../functions/src/cli/main.ts');
   const code = await main(process.argv.slice(2));
   // Keep a failure another part of the process recorded; never turn it into a success.

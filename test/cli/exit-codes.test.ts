@@ -3,7 +3,7 @@
  * Scheduler jobs read them: 0 success or nothing to do, 1 a failed run, 2 bad usage.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -71,6 +71,17 @@ describe('retrain exit codes', () => {
     assert.equal(JSON.parse(r.stdout).status, 'skipped', r.stdout);
     assert.equal(r.code, 0, r.stderr);
     assert.equal((await retrain(['--help'])).code, 0);
+  });
+
+  it('stops quietly when the reader of its output goes away (EPIPE, as in `| head -c 10`)', async () => {
+    const child = spawn(process.execPath, [BIN, 'models', 'current', '--json', '--root', await store('epipe')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Close our end before the command writes: its write fails with EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(stderr, '');
+    assert.equal(code, 0);
   });
 
   it('exits 2 on bad usage: an unknown flag, a bad flag value, a bad config', async () => {
