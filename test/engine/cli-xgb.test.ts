@@ -36,6 +36,14 @@ function readPreds(file: string): { header: string[]; values: number[] } {
 }
 
 describe('retrain xgb', () => {
+  it('reads a CSV that starts with a byte order mark (the first column keeps its name)', async () => {
+    const f = tmp('bom.csv');
+    writeFileSync(f, `\uFEFFy,x\n${Array.from({ length: 20 }, (_, i) => `${i % 3},${i}`).join('\n')}\n`);
+    const r = await run(['xgb', 'train', '--data', f, '--label', 'y', '--objective', 'reg:squarederror', '--rounds', '2', '--out', tmp('bom.json'), '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(Booster.loadModel(readFileSync(tmp('bom.json'), 'utf8')).featureNames, ['x']);
+  });
+
   it('trains like XGBoost, predicts p0..p2 per row, and shows info', async () => {
     const c = fixtureCase('softprob');
     const model = tmp('softprob.json');
@@ -108,6 +116,28 @@ describe('retrain xgb', () => {
       writeFileSync(f, '{"name": "not a model"}');
       return ['xgb', 'info', '--model', f];
     }, /missing key "learner"/, 1],
+    ['a CSV with a header and no rows', () => {
+      const f = tmp('header-only.csv');
+      writeFileSync(f, 'a,b,y\n');
+      return ['xgb', 'train', '--data', f, '--label', 'y', '--objective', 'reg:squarederror', '--out', tmp('none.json')];
+    }, /a header and no data rows/, 1],
+    ['a header naming a column twice', () => {
+      const f = tmp('dup.csv');
+      writeFileSync(f, 'a,a,y\n1,2,3\n');
+      return ['xgb', 'train', '--data', f, '--label', 'y', '--objective', 'reg:squarederror', '--out', tmp('dup.json')];
+    }, /names column "a" twice/, 1],
+    ['a huge header, echoing at most 200 characters of it', () => {
+      const f = tmp('wide.csv');
+      const names = Array.from({ length: 20_000 }, (_, i) => `column_with_a_long_name_${i}`);
+      writeFileSync(f, `${names.join(',')}\n${names.map(() => '1').join(',')}\n`);
+      return ['xgb', 'train', '--data', f, '--label', 'y', '--objective', 'reg:squarederror', '--out', tmp('wide.json')];
+    }, /^error: .{0,400}\(\d+ characters\)\)\n$/s, 2],
+    ['a model whose leaf is 1e999', () => {
+      const f = tmp('inf-leaf.json');
+      const text = readFileSync(path.join(FIXTURES, 'models', 'reg.json'), 'utf8');
+      writeFileSync(f, text.replace(/("split_conditions":\s*\[)([^,\]]+)/, '$11e999'));
+      return ['xgb', 'info', '--model', f];
+    }, /trees\[0\]\.split_conditions\[0\] = Infinity is not a finite float32/, 1],
   ];
   for (const [what, args, re, code] of bad) {
     it(`fails on ${what}`, async () => {

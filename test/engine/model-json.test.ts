@@ -87,6 +87,23 @@ describe('model JSON', () => {
     expectKeyError(m, /tree_info/);
   });
 
+  it('refuses a leaf or split value that is not a finite float32, naming where it is', () => {
+    const text = modelText('reg');
+    const tree = JSON.parse(text).learner.gradient_booster.model.trees[0];
+    const leaf = tree.left_children.findIndex((l: number) => l === -1);
+    // 1e999 parses to Infinity; 1e39 is a finite double but overflows float32.
+    for (const value of ['1e999', '-1e999', '1e39']) {
+      const m = JSON.parse(text);
+      const conditions: number[] = m.learner.gradient_booster.model.trees[0].split_conditions;
+      const raw = JSON.stringify(m).replace(`"split_conditions":[${conditions.join(',')}]`, () => {
+        const edited = conditions.map((c, i) => (i === leaf ? value : String(c)));
+        return `"split_conditions":[${edited.join(',')}]`;
+      });
+      assert.notEqual(raw, JSON.stringify(m), 'the edit applied');
+      expectKeyError(raw, new RegExp(`learner\\.gradient_booster\\.model\\.trees\\[0\\]\\.split_conditions\\[${leaf}\\] = -?(Infinity|1e\\+39) is not a finite float32`));
+    }
+  });
+
   it('reads the 2.x spelling of base_score ("[5E-1]")', () => {
     const m = JSON.parse(modelText('reg'));
     m.learner.learner_model_param.base_score = '[5E-1]';

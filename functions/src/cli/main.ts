@@ -6,12 +6,13 @@ import { registerCompare } from './commands/compare.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerEvaluate } from './commands/evaluate.ts';
 import { registerFull } from './commands/full.ts';
+import { registerGc } from './commands/gc.ts';
 import { registerIncremental } from './commands/incremental.ts';
 import { registerModels } from './commands/models.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerStart } from './commands/start.ts';
 import { registerXgb } from './commands/xgb.ts';
-import { reportError } from './output.ts';
+import { FailedResult, reportError } from './output.ts';
 
 /** Build the program with every subcommand registered. */
 export function buildProgram(): Command {
@@ -31,10 +32,14 @@ export function buildProgram(): Command {
   registerAuto(program);
   registerXgb(program);
   registerConfig(program);
+  registerGc(program);
   return program;
 }
 
-/** Run the CLI with `argv` (without node and script); resolves with the exit code. */
+/**
+ * Run the CLI with `argv` (without node and script); resolves with the exit code: 0 success or
+ * nothing to do, 1 a failure (a failed run, bad data), 2 bad usage (an unknown flag, a bad config).
+ */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   const json = argv.includes('--json');
@@ -44,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     // Help and version exit 0; any other commander error is a bad flag or argument: exit 2.
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof FailedResult) return err.exitCode;
     return reportError(err, json);
   }
 }

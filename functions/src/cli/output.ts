@@ -101,6 +101,19 @@ export function createOutput(opts: { json?: boolean; quiet?: boolean } = {}): Ou
   };
 }
 
+/**
+ * Thrown by a command whose result is already printed but whose work failed (a pipeline run that
+ * ended `failed`), so that the CLI exits 1 without printing anything more.
+ */
+export class FailedResult extends Error {
+  readonly exitCode = 1;
+
+  constructor(message = 'the command printed a failed result') {
+    super(message);
+    this.name = 'FailedResult';
+  }
+}
+
 /** Print an error the way the CLI does (JSON on stdout with --json) and return the exit code. */
 export function reportError(err: unknown, json: boolean): number {
   const payload =

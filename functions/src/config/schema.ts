@@ -5,9 +5,22 @@
  * defaults; names are camelCase with units (`min_days_since_last` → `minDaysSinceLast`).
  */
 import { z } from 'zod';
+import { cronProblem } from './cron.ts';
 
 const days = (d: string) => z.number().nonnegative().describe(d);
 const share = (d: string) => z.number().min(0).max(1).describe(d);
+/** A bucket prefix: relative (no leading `/`), without `.`/`..` or empty segments, no backslash. */
+const prefix = (value: string, d: string) =>
+  z
+    .string()
+    .min(1)
+    .refine((p) => !p.startsWith('/') && !/\\/.test(p) && p.replace(/\/+$/, '').split('/').every((s) => s !== '' && s !== '.' && s !== '..'), {
+      message: 'must be a relative path without "..", "." or empty segments, not starting with "/"',
+    })
+    .default(value)
+    .describe(d);
+/** Most boosting rounds or trees a setting may ask for (far above any useful value; 1e12 is a typo). */
+const MAX_ROUNDS = 100_000;
 
 /** Triggers that decide when to retrain. */
 export const TriggersSchema = z
@@ -60,7 +73,7 @@ export const StrategiesSchema = z
         minSamples: z.number().int().positive().default(100).describe('Skip the update with fewer new rows than this (original min_samples).'),
         maxNewTrees: z.number().int().positive().max(1000).default(20).describe('Trees added per model per update (original max_new_trees).'),
         learningRateFactor: z.number().positive().max(1).default(0.8).describe('Continued boosting uses eta × this factor (original learning_rate_factor).'),
-        validationSplit: share('Share of the new rows held out to validate the update.').default(0.2),
+        validationSplit: z.number().gt(0).lt(1).default(0.2).describe('Share of the new rows held out to validate the update.'),
         minImprovementThreshold: z.number().default(0.01).describe('Keep the update only when the improvement measure is at least this (1 % = 0.01).'),
         maxOldDataRegression: z.number().min(0).default(0.02).describe('Reject the update when it is worse than the current model by more than this on a sample of the old training data (catastrophic forgetting).'),
       })
@@ -138,7 +151,7 @@ export const ValidationSchema = z
 /** Defaults of the boosting engine for a full retrain without tuning. */
 export const TrainingSchema = z
   .strictObject({
-    rounds: z.number().int().positive().default(100).describe('Boosting rounds per model.'),
+    rounds: z.number().int().positive().max(MAX_ROUNDS).default(100).describe('Boosting rounds per model.'),
     maxDepth: z.number().int().min(1).max(16).default(6).describe('XGBoost max_depth.'),
     eta: z.number().gt(0).max(1).default(0.1).describe('XGBoost eta (learning rate).'),
     minChildWeight: z.number().min(0).default(1).describe('XGBoost min_child_weight.'),
@@ -158,7 +171,14 @@ export const PipelineSchema = z
     projectId: z.string().min(1).default('demo-adaptive-ui').describe('Google Cloud / Firebase project id.'),
     region: z.string().min(1).default('europe-west1').describe('Region of the Cloud Functions.'),
     bucket: z.string().min(1).default('demo-adaptive-ui-retraining').describe('Cloud Storage bucket for datasets and model versions.'),
-    schedule: z.string().min(1).default('0 2 * * 1').describe('Cron of the checker (Cloud Scheduler), original `0 2 * * 1`.'),
+    schedule: z
+      .string()
+      .min(1)
+      .superRefine((v, ctx) => {
+        const problem = cronProblem(v);
+        if (problem) ctx.addIssue({ code: 'custom', message: `not a cron expression: ${problem}` });
+      })
+      .default('0 2 * * 1').describe('Cron of the checker (Cloud Scheduler), original `0 2 * * 1`.'),
     timeZone: z.string().min(1).default('Etc/UTC').describe('Time zone of the schedule.'),
     topics: z
       .strictObject({
@@ -177,9 +197,9 @@ export const PipelineSchema = z
       .prefault({}),
     layout: z
       .strictObject({
-        datasetsPrefix: z.string().min(1).default('datasets').describe('Datasets live under `<prefix>/<runId>/`.'),
-        modelsPrefix: z.string().min(1).default('models').describe('Model versions live under `<prefix>/v_YYYYMMDD_HHMMSS/`.'),
-        reportsPrefix: z.string().min(1).default('reports').describe('Comparison and evaluation reports.'),
+        datasetsPrefix: prefix('datasets', 'Datasets live under `<prefix>/<runId>/`.'),
+        modelsPrefix: prefix('models', 'Model versions live under `<prefix>/v_YYYYMMDD_HHMMSS/`.'),
+        reportsPrefix: prefix('reports', 'Comparison and evaluation reports.'),
       })
       .prefault({}),
     embedded: z

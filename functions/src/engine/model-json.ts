@@ -212,15 +212,22 @@ function treeFromJSON(raw: unknown, path: string, numFeature: number): RegTree {
     for (let i = 0; i < n; i++) if (typeof v[i] !== 'number' || Number.isNaN(v[i])) throw bad(`${path}.${key}[${i}] is not a number`, `${path}.${key}`);
     return v as number[];
   };
+  // Values the engine stores as float32: one that overflows it (1e999, 1e39) would predict ±Infinity.
+  const f32 = (key: string, required: boolean): number[] => {
+    const v = arr(key, required).map(Math.fround);
+    const i = v.findIndex((x) => !Number.isFinite(x));
+    if (i >= 0) throw bad(`${path}.${key}[${i}] = ${(t as Record<string, number[]>)[key][i]} is not a finite float32`, `${path}.${key}[${i}]`);
+    return v;
+  };
   const tree = new RegTree();
   tree.leftChildren = arr(K.leftChildren, true).slice();
   tree.rightChildren = arr(K.rightChildren, true).slice();
   tree.splitIndices = arr(K.splitIndices, true).slice();
-  tree.splitConditions = arr(K.splitConditions, true).map(Math.fround);
+  tree.splitConditions = f32(K.splitConditions, true);
   tree.defaultLeft = arr(K.defaultLeft, true).map((x) => (x ? 1 : 0));
-  tree.baseWeights = arr(K.baseWeights, false).map(Math.fround);
-  tree.lossChanges = arr(K.lossChanges, false).map(Math.fround);
-  tree.sumHessian = arr(K.sumHessian, false).map(Math.fround);
+  tree.baseWeights = f32(K.baseWeights, false);
+  tree.lossChanges = f32(K.lossChanges, false);
+  tree.sumHessian = f32(K.sumHessian, false);
   const types = arr(K.splitType, false);
   const parents = new Array(n).fill(2147483647);
   for (let i = 0; i < n; i++) {

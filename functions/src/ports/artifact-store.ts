@@ -46,3 +46,28 @@ export interface ArtifactStore {
   /** Delete an object; deleting a missing object is not an error. */
   delete(path: string): Promise<void>;
 }
+
+/** A store's own leftover of an interrupted write (a temporary or a lock file), never an object. */
+export interface ScratchFile {
+  /** Where it is, for people (an absolute file path). */
+  location: string;
+  kind: 'temp' | 'lock';
+  /** Last change. */
+  modified: Date;
+  /** Set when it may be removed now (lock files: owner gone or lease expired). */
+  staleReason: string | null;
+}
+
+/**
+ * Implemented by stores that leave files of their own behind after a crash (the folder store's
+ * `.~tmp-*` and `.~lock-*`); Cloud Storage has none: its uploads are atomic server-side.
+ */
+export interface ScratchSweeper {
+  scratchFiles(): Promise<ScratchFile[]>;
+  removeScratch(file: ScratchFile): Promise<void>;
+}
+
+/** True when a store can list and remove its scratch files. */
+export function hasScratch(store: ArtifactStore): store is ArtifactStore & ScratchSweeper {
+  return typeof (store as Partial<ScratchSweeper>).scratchFiles === 'function' && typeof (store as Partial<ScratchSweeper>).removeScratch === 'function';
+}

@@ -10,6 +10,11 @@ export interface RawLog {
   id: string;
   /** The document as stored; shape checked by the collection stage. */
   data: unknown;
+  /**
+   * Set when the stored bytes could not be turned back into a document (a corrupt row): why.
+   * `data` is then undefined; the collection stage counts the document as `unreadable`.
+   */
+  unreadable?: string;
 }
 
 /** A time window and filter for reading sessions. */
@@ -24,6 +29,12 @@ export interface LogQuery {
   pageSize?: number;
   /** Stop after this many documents. */
   limit?: number;
+  /**
+   * Also return, before the window, the documents that belong to no window: those whose
+   * `timestamp` the store cannot read. No window can claim them, so a collection that asks for
+   * them counts them as invalid every time, until they are deleted. Not counted by `count`.
+   */
+  includeUnplaced?: boolean;
 }
 
 /** Reads sessions in a window, page by page, in ascending timestamp order. */
@@ -31,7 +42,7 @@ export interface LogSource {
   /** Stream pages of documents; memory stays bounded by one page. */
   pages(query: LogQuery): AsyncIterable<RawLog[]>;
   /** Count the documents a query would return (used by the data-volume trigger). */
-  count(query: Omit<LogQuery, 'pageSize' | 'limit'>): Promise<number>;
+  count(query: Omit<LogQuery, 'pageSize' | 'limit' | 'includeUnplaced'>): Promise<number>;
 }
 
 /** Appends sessions (used by the simulator and tests; production logs come from the web app). */

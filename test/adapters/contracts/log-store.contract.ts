@@ -28,8 +28,10 @@ function withMs(doc: unknown): unknown {
 /**
  * Run the log-store contract. `exactTimestamps`: the store returns `timestamp` as written (the
  * embedded one); otherwise only the instant must survive (Firestore returns ISO strings).
+ * `findsMissingTimestamp`: the store can find documents that have no `timestamp` field at all
+ * (SQLite; Firestore cannot query a field's absence).
  */
-export function runLogStoreContract(name: string, factory: () => Promise<LogStore>, opts: { exactTimestamps?: boolean } = {}): void {
+export function runLogStoreContract(name: string, factory: () => Promise<LogStore>, opts: { exactTimestamps?: boolean; findsMissingTimestamp?: boolean } = {}): void {
   describe(`LogStore contract: ${name}`, () => {
     let store: LogStore;
     before(async () => {
@@ -149,6 +151,23 @@ export function runLogStoreContract(name: string, factory: () => Promise<LogStor
         ]);
         const { docs } = await readAll(s, { start: new Date(0), end: new Date(Date.UTC(2100, 0, 1)) });
         assert.deepEqual(docs.map((d) => d.id), ['ok']);
+      });
+    });
+
+    it('with includeUnplaced, returns first the documents it cannot place, then the window; count ignores them', async () => {
+      await fresh(async (s) => {
+        await s.append([
+          { id: 'no-ts', data: { ...validLog(T0), timestamp: undefined } },
+          { id: 'text-ts', data: { ...validLog(T0), timestamp: 'yesterday' } },
+          { id: 'ok', data: validLog(T0) },
+          { id: 'outside', data: validLog(T0 + 60_000) },
+        ]);
+        const { docs } = await readAll(s, { start: new Date(T0), end: new Date(T0 + 10), includeUnplaced: true, pageSize: 1 });
+        const unplaced = opts.findsMissingTimestamp ? ['no-ts', 'text-ts'] : ['text-ts'];
+        assert.deepEqual(docs.map((d) => d.id), [...unplaced, 'ok']);
+        assert.equal((docs.find((d) => d.id === 'text-ts')?.data as { timestamp: unknown }).timestamp, 'yesterday');
+        assert.equal(await s.count({ start: new Date(T0), end: new Date(T0 + 10) }), 1);
+        assert.equal((await readAll(s, { start: new Date(T0), end: new Date(T0 + 10), includeUnplaced: true, limit: 1 })).docs.length, 1);
       });
     });
 

@@ -13,7 +13,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'sqlite-logs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-runLogStoreContract('SqliteLogStore', async () => new SqliteLogStore(path.join(dir, `logs-${n++}.sqlite`)), { exactTimestamps: true });
+runLogStoreContract('SqliteLogStore', async () => new SqliteLogStore(path.join(dir, `logs-${n++}.sqlite`)), { exactTimestamps: true, findsMissingTimestamp: true });
 
 describe('SqliteLogStore', () => {
   it('stores valid logs by leaf and only misfits as JSON', async () => {

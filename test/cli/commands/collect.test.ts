@@ -58,8 +58,8 @@ describe('retrain collect', () => {
     const res = JSON.parse(r.stdout).error.details;
     assert.equal(res.status, 'ok');
     assert.equal(res.samples, 6);
-    assert.equal(res.logsRead, 7, 'the 5 s session is filtered by the store (default --min-session-duration 10000)');
-    assert.deepEqual(res.skipped, { 'missing_field:context.locale': 1 });
+    assert.equal(res.logsRead, 8, 'the 5 s session is read and counted (default --min-session-duration 10000)');
+    assert.deepEqual(res.skipped, { 'missing_field:context.locale': 1, short_session: 1 });
     assert.equal(res.csv, out);
     assert.equal(res.report.rows, 6);
     const rows = parse(await readFile(out, 'utf8'), { columns: true });

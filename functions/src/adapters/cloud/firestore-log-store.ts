@@ -47,33 +47,43 @@ export class FirestoreLogStore implements LogStore {
     return query;
   }
 
-  /** Pages of the window in (timestamp, session_duration, id) order, cursor after the last document. */
+  /**
+   * Pages of the window in (timestamp, session_duration, id) order, cursor after the last
+   * document. With `includeUnplaced`, first the documents whose `timestamp` is a string it could
+   * not read (Firestore cannot query a field's absence: a document without `timestamp` is found
+   * by no query; the security rules refuse such documents from clients).
+   */
   async *pages(query: LogQuery): AsyncIterable<RawLog[]> {
     const q = windowQuery(query);
-    if (q.endMs <= q.startMs) return;
-    let ordered = this.#query(q).orderBy('timestamp');
-    if (q.minSessionDurationMs !== null) ordered = ordered.orderBy('session_duration');
-    ordered = ordered.orderBy(FieldPath.documentId());
+    const parts: Query[] = [];
+    if (query.includeUnplaced) parts.push(this.#collection.where('timestamp', '>=', '').orderBy('timestamp').orderBy(FieldPath.documentId()));
+    if (q.endMs > q.startMs) {
+      let ordered = this.#query(q).orderBy('timestamp');
+      if (q.minSessionDurationMs !== null) ordered = ordered.orderBy('session_duration');
+      parts.push(ordered.orderBy(FieldPath.documentId()));
+    }
     let remaining = q.limit;
-    let last: QueryDocumentSnapshot | null = null;
-    while (remaining > 0) {
-      const size = Math.min(q.pageSize, remaining);
-      let snap;
-      try {
-        snap = await (last ? ordered.startAfter(last) : ordered).limit(size).get();
-      } catch (err) {
-        throw mapFirestoreError(err, `Reading logs from ${this.#collection.path}`);
+    for (const ordered of parts) {
+      let last: QueryDocumentSnapshot | null = null;
+      while (remaining > 0) {
+        const size = Math.min(q.pageSize, remaining);
+        let snap;
+        try {
+          snap = await (last ? ordered.startAfter(last) : ordered).limit(size).get();
+        } catch (err) {
+          throw mapFirestoreError(err, `Reading logs from ${this.#collection.path}`);
+        }
+        if (snap.empty) break;
+        remaining -= snap.size;
+        last = snap.docs[snap.size - 1];
+        yield snap.docs.map((d) => readDoc(d));
+        if (snap.size < size) break;
       }
-      if (snap.empty) return;
-      remaining -= snap.size;
-      last = snap.docs[snap.size - 1];
-      yield snap.docs.map((d) => ({ id: d.id, data: fromFirestoreValue(d.data()) }));
-      if (snap.size < size) return;
     }
   }
 
   /** Count with an aggregate query (no documents are read). */
-  async count(query: Omit<LogQuery, 'pageSize' | 'limit'>): Promise<number> {
+  async count(query: Omit<LogQuery, 'pageSize' | 'limit' | 'includeUnplaced'>): Promise<number> {
     const q = windowQuery(query);
     if (q.endMs <= q.startMs) return 0;
     try {
@@ -87,13 +97,29 @@ export class FirestoreLogStore implements LogStore {
   async close(): Promise<void> {}
 }
 
+/** A stored document, or an unreadable one when its fields cannot be converted. */
+function readDoc(d: QueryDocumentSnapshot): RawLog {
+  try {
+    return { id: d.id, data: fromFirestoreValue(d.data()) };
+  } catch (err) {
+    return { id: d.id, data: undefined, unreadable: `stored fields do not convert: ${(err as Error).message}` };
+  }
+}
+
 /** The document as Firestore stores it: a map, with `timestamp` as a Timestamp when it names an instant. */
 function toStored(log: RawLog): Record<string, unknown> {
   const data = log.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new DataError(`Log ${log.id}: a Firestore document must be an object`, { stage: 'storage', details: { id: log.id } });
   }
-  const stored = toFirestoreValue(data) as Record<string, unknown>;
+  let stored: Record<string, unknown>;
+  try {
+    stored = toFirestoreValue(data) as Record<string, unknown>;
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    // Firestore refuses maps nested deeper than 20 levels anyway.
+    throw new DataError(`Log ${log.id}: nested too deep for a Firestore document`, { stage: 'storage', details: { id: log.id }, cause: err });
+  }
   const ms = timestampMillis(stored.timestamp);
   if (ms !== null) stored.timestamp = Timestamp.fromMillis(ms);
   return stored;

@@ -14,15 +14,15 @@ import { link, mkdir, open, readFile, readdir, rename, rm, stat, utimes, writeFi
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ArtifactStore, ObjectInfo, PutOptions } from '../../ports/artifact-store.ts';
+import type { ArtifactStore, ObjectInfo, PutOptions, ScratchFile, ScratchSweeper } from '../../ports/artifact-store.ts';
 import { ConflictError, DataError, NotFoundError } from '../../shared/errors.ts';
 import { RESERVED_SEGMENT_PREFIX, checkObjectPath, checkPrefix } from '../object-paths.ts';
-import { withFileLock } from './file-lock.ts';
+import { staleReason, withFileLock } from './file-lock.ts';
 
 const code = (err: unknown) => (err as NodeJS.ErrnoException | null)?.code;
 
 /** An ArtifactStore on a local folder. */
-export class FolderArtifactStore implements ArtifactStore {
+export class FolderArtifactStore implements ArtifactStore, ScratchSweeper {
   readonly root: string;
 
   /** Use `root` (created on first write) as the bucket. */
@@ -169,6 +169,43 @@ export class FolderArtifactStore implements ArtifactStore {
     const file = this.#file(objectPath);
     if (!(await statFile(file))) return;
     await withFileLock(file, () => rm(file, { force: true }));
+  }
+
+  /** Temporary and lock files anywhere in the bucket folder (left by crashed writers, or in use). */
+  async scratchFiles(): Promise<ScratchFile[]> {
+    const out: ScratchFile[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') return;
+        throw err;
+      }
+      for (const entry of entries) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          await walk(full);
+          continue;
+        }
+        const kind = entry.name.startsWith(`${RESERVED_SEGMENT_PREFIX}tmp-`) ? 'temp' : entry.name.startsWith(`${RESERVED_SEGMENT_PREFIX}lock-`) ? 'lock' : null;
+        if (!kind || !entry.isFile()) continue;
+        const info = await stat(full).catch(() => null);
+        if (!info) continue;
+        out.push({ location: full, kind, modified: info.mtime, staleReason: kind === 'lock' ? await staleReason(full) : null });
+      }
+    };
+    await walk(this.root);
+    return out.sort((a, b) => (a.location < b.location ? -1 : 1));
+  }
+
+  /** Remove one scratch file (only inside this bucket folder, only reserved names). */
+  async removeScratch(file: ScratchFile): Promise<void> {
+    const rel = path.relative(this.root, file.location);
+    if (rel.startsWith('..') || path.isAbsolute(rel) || !path.basename(file.location).startsWith(RESERVED_SEGMENT_PREFIX)) {
+      throw new DataError(`${file.location} is not a scratch file of ${this.root}`, { stage: 'storage', details: { location: file.location } });
+    }
+    await rm(file.location, { force: true });
   }
 }
 

@@ -7,6 +7,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { DataError } from '../../shared/errors.ts';
 import { NULL_MARK, decodeDocument, encodeDocument, type Encoded } from './log-codec.ts';
+import { jsonText } from './json-text.ts';
 import { CODEC_VERSION, laneViews, type LogLayout } from './log-layout.ts';
 import { quoteIdent } from './sqlite.ts';
 
@@ -72,7 +73,7 @@ export function migrateLayout(db: DatabaseSync, table: string, from: LogLayout, 
     const [id, ts, dur, raw, bytes, ...strings] = row as [string, number | null, number | null, string | null, Uint8Array | null, ...(string | null)[]];
     const doc = raw !== null ? JSON.parse(raw) : decodeDocument(from, laneViews(bytes!), strings.map((s) => [s ?? NULL_MARK]), 0);
     const encoded = encodeDocument(to, doc);
-    insert.run(id, ts, dur, ...rowCells(to, encoded, encoded ? null : (raw ?? JSON.stringify(doc))));
+    insert.run(id, ts, dur, ...rowCells(to, encoded, encoded ? null : (raw ?? jsonText(doc) ?? 'null')));
   }
   db.exec(`DROP TABLE ${table}`);
   db.exec(`ALTER TABLE ${next} RENAME TO ${table}`);

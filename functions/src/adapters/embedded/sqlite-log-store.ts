@@ -20,7 +20,8 @@ import { InteractionLogSchema } from '../../data/log-schema.ts';
 import type { LogQuery, LogStore, RawLog } from '../../ports/log-store.ts';
 import { DataError } from '../../shared/errors.ts';
 import { checkDocumentId, sessionDurationOf, timestampMillis, timestampOf, windowQuery, type WindowQuery } from '../log-fields.ts';
-import { SEPARATOR, encodeDocument } from './log-codec.ts';
+import { NULL_MARK, SEPARATOR, encodeDocument } from './log-codec.ts';
+import { jsonText } from './json-text.ts';
 import { compileDecoder, type Decoder } from './log-decoder.ts';
 import { laneViews, layoutOf, type LogLayout } from './log-layout.ts';
 import { createIndexSql, createTableSql, migrateLayout, rowCells, saveLayout, storedLayout, tableColumns } from './log-table.ts';
@@ -82,61 +83,121 @@ export class SqliteLogStore implements LogStore {
     const encoded = encodeDocument(this.#layout, log.data);
     let raw: string | null = null;
     if (!encoded) {
-      raw = JSON.stringify(log.data) ?? null;
+      try {
+        raw = jsonText(log.data) ?? null;
+      } catch (err) {
+        throw new DataError(`Log ${id}: data is not JSON-serialisable (${(err as Error).message})`, { stage: 'storage', details: { id }, cause: err });
+      }
       if (raw === null) throw new DataError(`Log ${id}: data is not JSON-serialisable`, { stage: 'storage', details: { id } });
     }
     return [id, timestampMillis(timestampOf(log.data)), sessionDurationOf(log.data), ...rowCells(this.#layout, encoded, raw)];
   }
 
-  /** Pages of the window in (timestamp, id) order; each page is one keyset query. */
+  /**
+   * Pages of the window in (timestamp, id) order; each page is one keyset query. With
+   * `includeUnplaced`, the documents without a readable timestamp come first, in id order.
+   */
   async *pages(query: LogQuery): AsyncIterable<RawLog[]> {
     this.#checkOpen();
     const q = windowQuery(query);
     let remaining = q.limit;
-    let cursor: [number, string] | null = null;
-    while (remaining > 0) {
-      const size = Math.min(q.pageSize, remaining);
-      const page = this.#page(q, cursor, size);
-      if (page.docs.length === 0) return;
-      remaining -= page.docs.length;
-      cursor = page.last;
-      yield page.docs;
-      if (page.docs.length < size) return;
-      this.#checkOpen();
+    for (const part of query.includeUnplaced ? (['unplaced', 'window'] as const) : (['window'] as const)) {
+      let cursor: [number | null, string] | null = null;
+      while (remaining > 0) {
+        const size = Math.min(q.pageSize, remaining);
+        const page = this.#page(part, q, cursor, size);
+        if (page.docs.length === 0) break;
+        remaining -= page.docs.length;
+        cursor = page.last;
+        yield page.docs;
+        this.#checkOpen();
+        if (page.docs.length < size) break;
+      }
     }
   }
 
-  #page(q: WindowQuery, cursor: [number, string] | null, size: number): { docs: RawLog[]; last: [number, string] } {
-    const key = `page:${cursor ? 1 : 0}:${q.minSessionDurationMs === null ? 0 : 1}`;
-    const stmt = this.#statement(key, () => pageSql(this.#table, this.#layout, whereSql(q, cursor !== null)));
-    const params: (number | string)[] = cursor ? [cursor[0], cursor[1], q.endMs] : [q.startMs, q.endMs];
-    if (q.minSessionDurationMs !== null) params.push(q.minSessionDurationMs);
+  /** The statement and parameters of one page (`rows`: one row per document instead of one per page). */
+  #pageQuery(part: Part, q: WindowQuery, cursor: [number | null, string] | null, size: number, rows: boolean): { stmt: StatementSync; params: (number | string)[] } {
+    const key = `${rows ? 'rows' : 'page'}:${part}:${cursor ? 1 : 0}:${q.minSessionDurationMs === null ? 0 : 1}`;
+    const where = whereSql(part, q, cursor !== null);
+    const stmt = this.#statement(key, () => (rows ? rowsSql : pageSql)(this.#table, this.#layout, where));
+    const params: (number | string)[] = [];
+    if (part === 'unplaced') {
+      if (cursor) params.push(cursor[1]);
+    } else {
+      params.push(...(cursor ? [cursor[0]!, cursor[1], q.endMs] : [q.startMs, q.endMs]));
+      if (q.minSessionDurationMs !== null) params.push(q.minSessionDurationMs);
+    }
     params.push(size);
+    return { stmt, params };
+  }
+
+  #page(part: Part, q: WindowQuery, cursor: [number | null, string] | null, size: number): { docs: RawLog[]; last: [number | null, string] } {
+    const { stmt, params } = this.#pageQuery(part, q, cursor, size, false);
     const [row] = stmt.all(...params) as unknown as unknown[][];
     const count = row[0] as number;
     if (count === 0) return { docs: [], last: cursor! };
-    const ids = (row[2] as string).split(SEPARATOR);
-    const raws = (row[3] as string).split(SEPARATOR);
-    const bytes = row[4] as Uint8Array;
-    const columns = (row.slice(5) as string[]).map((c) => c.split(SEPARATOR));
-    if (ids.length !== count || raws.length !== count || bytes.byteLength !== count * this.#layout.rowBytes) {
-      throw new DataError(`Log table ${this.#table}: a page of ${count} rows came back malformed`, { stage: 'storage', code: 'CORRUPT' });
-    }
+    const ids = String(row[2]).split(SEPARATOR);
+    const raws = String(row[3]).split(SEPARATOR);
+    const bytes = row[4];
+    const columns = row.slice(5).map((c) => String(c).split(SEPARATOR));
+    const wellFormed =
+      ids.length === count &&
+      raws.length === count &&
+      bytes instanceof Uint8Array &&
+      bytes.byteLength === count * this.#layout.rowBytes &&
+      columns.every((c) => c.length === count);
+    // A garbage cell (a separator inside a string, a vector of the wrong size) shifts the page's
+    // concatenation: read that page row by row instead, and name the rows that are bad.
+    if (!wellFormed) return this.#pageByRows(part, q, cursor, size);
     const views = laneViews(bytes);
     const docs = new Array<RawLog>(count);
     for (let i = 0; i < count; i++) {
       const raw = raws[i];
-      docs[i] = { id: ids[i], data: raw === '' ? this.#decode(views, columns, i) : JSON.parse(raw) };
+      docs[i] = raw === '' ? this.#decodeRow(ids[i], () => this.#decode(views, columns, i)) : parseRaw(ids[i], raw);
     }
-    return { docs, last: [row[1] as number, ids[count - 1]] };
+    return { docs, last: [row[1] as number | null, ids[count - 1]] };
+  }
+
+  /** The slow path of a malformed page: one row per document, each checked on its own. */
+  #pageByRows(part: Part, q: WindowQuery, cursor: [number | null, string] | null, size: number): { docs: RawLog[]; last: [number | null, string] } {
+    const { stmt, params } = this.#pageQuery(part, q, cursor, size, true);
+    const rows = stmt.all(...params) as unknown as unknown[][];
+    const docs = rows.map((r) => this.#decodeStoredRow(r));
+    const lastRow = rows[rows.length - 1];
+    return { docs, last: lastRow ? [lastRow[1] as number | null, String(lastRow[0])] : cursor! };
+  }
+
+  /** One stored row (`_id, _ts, _raw, _num, strings…`) back to a document, or an unreadable one. */
+  #decodeStoredRow(row: unknown[]): RawLog {
+    const [id, , raw, bytes, ...strings] = row;
+    const docId = String(id);
+    if (typeof raw === 'string') return parseRaw(docId, raw);
+    if (raw !== null) return { id: docId, data: undefined, unreadable: `_raw holds a ${typeof raw}, not JSON text` };
+    if (!(bytes instanceof Uint8Array) || bytes.byteLength !== this.#layout.rowBytes) {
+      const got = bytes instanceof Uint8Array ? `${bytes.byteLength} bytes` : typeof bytes;
+      return { id: docId, data: undefined, unreadable: `_num holds ${got}, expected ${this.#layout.rowBytes} bytes` };
+    }
+    const bad = strings.findIndex((c) => c !== null && typeof c !== 'string');
+    if (bad >= 0) return { id: docId, data: undefined, unreadable: `column ${this.#layout.stringColumns[bad]} holds a ${typeof strings[bad]}, not text` };
+    const columns = (strings as (string | null)[]).map((c) => [c ?? NULL_MARK]);
+    return this.#decodeRow(docId, () => this.#decode(laneViews(bytes), columns, 0));
+  }
+
+  #decodeRow(id: string, decode: () => Record<string, unknown>): RawLog {
+    try {
+      return { id, data: decode() };
+    } catch (err) {
+      return { id, data: undefined, unreadable: `stored cells do not decode: ${(err as Error).message}` };
+    }
   }
 
   /** Count the documents of a window with one aggregate query. */
-  async count(query: Omit<LogQuery, 'pageSize' | 'limit'>): Promise<number> {
+  async count(query: Omit<LogQuery, 'pageSize' | 'limit' | 'includeUnplaced'>): Promise<number> {
     this.#checkOpen();
     const q = windowQuery(query);
     const key = `count:${q.minSessionDurationMs === null ? 0 : 1}`;
-    const stmt = this.#statement(key, () => `SELECT count(*) FROM ${this.#table} WHERE ${whereSql(q, false)}`);
+    const stmt = this.#statement(key, () => `SELECT count(*) FROM ${this.#table} WHERE ${whereSql('window', q, false)}`);
     const params = q.minSessionDurationMs === null ? [q.startMs, q.endMs] : [q.startMs, q.endMs, q.minSessionDurationMs];
     const [row] = stmt.all(...params) as unknown as number[][];
     return row[0];
@@ -164,11 +225,33 @@ export class SqliteLogStore implements LogStore {
   }
 }
 
-/** The window condition; after a cursor the row-value bound (≥ start by construction) seeks the index. */
-function whereSql(q: WindowQuery, afterCursor: boolean): string {
+/** Which documents a page reads: the window's, or those without a readable timestamp. */
+type Part = 'window' | 'unplaced';
+
+/** A stored `_raw` back to a document; text that is not JSON makes an unreadable document. */
+function parseRaw(id: string, raw: string): RawLog {
+  try {
+    return { id, data: JSON.parse(raw) };
+  } catch (err) {
+    return { id, data: undefined, unreadable: `stored JSON does not parse: ${(err as Error).message.slice(0, 200)}` };
+  }
+}
+
+/**
+ * The page condition. Window: after a cursor the row-value bound (≥ start by construction) seeks
+ * the index. Unplaced: `_ts IS NULL`, in id order.
+ */
+function whereSql(part: Part, q: WindowQuery, afterCursor: boolean): string {
+  if (part === 'unplaced') return afterCursor ? '_ts IS NULL AND _id > ?' : '_ts IS NULL';
   const parts = afterCursor ? ['(_ts, _id) > (?, ?)', '_ts < ?'] : ['_ts >= ?', '_ts < ?'];
   if (q.minSessionDurationMs !== null) parts.push('_dur >= ?');
   return parts.join(' AND ');
+}
+
+/** One page, one row per document (the slow path of a malformed page). */
+function rowsSql(table: string, layout: LogLayout, where: string): string {
+  const cols = tableColumns(layout).filter((c) => c !== '_dur').map(quoteIdent).join(', ');
+  return `SELECT ${cols} FROM ${table} WHERE ${where} ORDER BY _ts, _id LIMIT ?`;
 }
 
 /**

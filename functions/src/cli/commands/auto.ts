@@ -14,7 +14,7 @@ import { toOriginalCheck, type TriggerDecision } from '../../stages/decide/decis
 import { runChain } from '../../stages/pipeline/chain.ts';
 import type { PipelineResult } from '../../stages/pipeline/result.ts';
 import { defaultSteps } from '../../stages/pipeline/steps.ts';
-import { createOutput } from '../output.ts';
+import { createOutput, FailedResult } from '../output.ts';
 
 /** Flags of `retrain auto`. */
 export interface AutoFlags {
@@ -135,7 +135,7 @@ export function registerAuto(program: Command): void {
       const ports = await openPorts(config, { backend: backendOf(flags), ...(flags.root ? { root: flags.root } : {}) });
       try {
         const { ok } = await runAuto(ports, config, flags);
-        if (!ok) process.exitCode = 1;
+        if (!ok) throw new FailedResult(`run ${flags.mode} failed`);
       } finally {
         await closePorts(ports);
       }

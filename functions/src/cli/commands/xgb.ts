@@ -16,6 +16,16 @@ interface Table {
   rows: string[][];
 }
 
+/** Longest piece of a file's content echoed in an error message (a 50 MB header is not). */
+const MAX_ECHO = 200;
+
+/** `text`, cut to at most MAX_ECHO characters with a note of how long it was. */
+function clip(text: string): string {
+  if (text.length <= MAX_ECHO) return text;
+  const note = `… (${text.length} characters)`;
+  return `${text.slice(0, MAX_ECHO - note.length)}${note}`;
+}
+
 function readTable(file: string, opts: { requireHeader: boolean }): Table {
   let text: string;
   try {
@@ -25,13 +35,19 @@ function readTable(file: string, opts: { requireHeader: boolean }): Table {
   }
   let rows: string[][];
   try {
-    rows = parse(text, { skip_empty_lines: true, trim: true, relax_column_count: false }) as string[][];
+    // `bom`: a UTF-8 byte order mark (spreadsheet exports) is not part of the first column's name.
+    rows = parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: false }) as string[][];
   } catch (err) {
-    throw new DataError(`${file}: malformed CSV: ${(err as Error).message}`, { stage: 'cli', code: 'CSV_INVALID', cause: err });
+    throw new DataError(`${file}: malformed CSV: ${clip((err as Error).message)}`, { stage: 'cli', code: 'CSV_INVALID', cause: err });
   }
   if (!rows.length) throw new DataError(`${file} is empty`, { stage: 'cli', code: 'CSV_INVALID' });
   const first = rows[0];
   const hasHeader = opts.requireHeader || first.some((c) => c !== '' && !isNumericCell(c));
+  if (hasHeader) {
+    const seen = new Set<string>();
+    const dup = first.find((c) => (seen.has(c) ? true : (seen.add(c), false)));
+    if (dup !== undefined) throw new DataError(`${file}: the header names column "${clip(dup)}" twice`, { stage: 'cli', code: 'CSV_INVALID', details: { column: clip(dup) } });
+  }
   return { file, header: hasHeader ? first : null, rows: hasHeader ? rows.slice(1) : rows };
 }
 
@@ -53,10 +69,10 @@ function toMatrix(t: Table, cols: number[]): Float32Array {
         v = Number(cell);
         if (!Number.isFinite(v)) {
           const name = t.header ? `"${t.header[cols[j]]}"` : `${cols[j] + 1}`;
-          throw new DataError(`${t.file}: row ${r + 1} (line ${r + lineOffset}), column ${name}: "${cell}" is not a number`, {
+          throw new DataError(`${t.file}: row ${r + 1} (line ${r + lineOffset}), column ${clip(name)}: "${clip(cell)}" is not a number`, {
             stage: 'cli',
             code: 'CSV_NOT_NUMERIC',
-            details: { file: t.file, row: r + 1, line: r + lineOffset, column: t.header ? t.header[cols[j]] : cols[j] + 1 },
+            details: { file: t.file, row: r + 1, line: r + lineOffset, column: t.header ? clip(t.header[cols[j]]) : cols[j] + 1 },
           });
         }
       }
@@ -71,12 +87,13 @@ function labelled(file: string, labelCol: string, drop: string[], expected?: str
   const t = readTable(file, { requireHeader: true });
   const header = t.header!;
   const li = header.indexOf(labelCol);
-  if (li < 0) throw new ConfigError(`${file}: no column "${labelCol}" for --label (columns: ${header.join(', ')})`, { key: 'label' });
-  for (const d of drop) if (!header.includes(d)) throw new ConfigError(`${file}: no column "${d}" to --drop`, { key: 'drop' });
+  if (li < 0) throw new ConfigError(`${file}: no column "${clip(labelCol)}" for --label (columns: ${clip(header.join(', '))})`, { key: 'label' });
+  for (const d of drop) if (!header.includes(d)) throw new ConfigError(`${file}: no column "${clip(d)}" to --drop`, { key: 'drop' });
+  if (!t.rows.length) throw new DataError(`${file}: a header and no data rows: nothing to train on`, { stage: 'cli', code: 'CSV_EMPTY' });
   let names = header.filter((h, i) => i !== li && !drop.includes(h));
   if (expected) {
     const missing = expected.filter((n) => !header.includes(n));
-    if (missing.length) throw new DataError(`${file}: missing feature columns ${missing.join(', ')}`, { stage: 'cli', code: 'FEATURE_MISMATCH', details: { columns: missing } });
+    if (missing.length) throw new DataError(`${file}: missing feature columns ${clip(missing.join(', '))}`, { stage: 'cli', code: 'FEATURE_MISMATCH', details: { columns: missing } });
     names = expected;
   }
   const cols = names.map((n) => header.indexOf(n));

@@ -4,8 +4,10 @@
  * compute features, and stream CSV rows into the dataset target — never holding the CSV, or more
  * than one page of logs, in memory. Then write the validation report, and the metadata last.
  *
- * Order of the checks per document: schema (`invalid`) → window and minimum duration
- * (`filtered`, defensive: the log store already filters) → duplicate `session_id`
+ * Order of the checks per document: readable (`invalid`, `unreadable`: a corrupt stored row) →
+ * schema (`invalid`) → window (`filtered`, defensive) and minimum duration (`filtered`, counted
+ * here: the store is not asked to filter, so that a short malformed document still counts as
+ * invalid) → duplicate `session_id`
  * (`duplicate_session`, the first, earliest, session is kept) → targets (`uninferable`).
  * Sessions are read in ascending timestamp order; the stage stops once `maxSamples` rows are
  * written, so a capped dataset holds the earliest sessions of the window.
@@ -129,7 +131,10 @@ export async function collect(ports: Ports, opts: CollectOptions): Promise<Colle
       inFlight.push(p);
     };
     try {
-      const pages = ports.logs.pages({ start: opts.window.start, end: opts.window.end, minSessionDurationMs: minDuration, pageSize });
+      // No minimum duration pushed down to the store, and the documents that belong to no window
+      // asked for: every stored document is counted under a reason, the bad ones first (a short
+      // session that is also malformed counts as invalid, as the simulator reports it).
+      const pages = ports.logs.pages({ start: opts.window.start, end: opts.window.end, pageSize, includeUnplaced: true });
       for await (const docs of pages) {
         // Each document is let go once handled (the page array is ours to change): a page of
         // documents kept whole to its end is what grows V8's young generation to its maximum
@@ -139,6 +144,11 @@ export async function collect(ports: Ports, opts: CollectOptions): Promise<Colle
           const raw = page[i]!;
           page[i] = undefined;
           skips.read++;
+          if (raw.unreadable !== undefined) {
+            bump(skips.invalid, 'unreadable');
+            example(raw.id, 'unreadable', raw.unreadable);
+            continue;
+          }
           let s = validLogInto(raw.data, scratch);
           if (s === null) {
             const v = validateLog(raw.data);

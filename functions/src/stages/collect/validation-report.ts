@@ -40,7 +40,7 @@ export const ValidationReportSchema = z.strictObject({
   formatVersion: z.literal(1),
   rows: count,
   logs: z.strictObject({
-    /** Documents returned by the log store for the window. */
+    /** Documents returned by the log store for the window, and those that belong to no window. */
     read: count,
     /** Failed the interaction-log schema. */
     invalid: count,
@@ -48,7 +48,7 @@ export const ValidationReportSchema = z.strictObject({
     duplicates: count,
     /** Valid, but the targets could not be inferred (bot, no engagement, contradictions). */
     uninferable: count,
-    /** Valid, but outside the window or shorter than the minimum (defensive; stores filter first). */
+    /** Valid, but shorter than the minimum, or outside the window (defensive; stores filter the window). */
     filtered: count,
   }),
   skipped: z.strictObject({

@@ -70,7 +70,7 @@ export async function decide(ports: Ports, config: RetrainingConfig, opts: Decid
   const collection = config.pipeline.collections.decisions;
   if (!opts.dryRun) {
     const stored = await ports.records.get(collection, decisionId);
-    if (stored) return { decision: TriggerDecisionSchema.parse(stored.data), reused: true };
+    if (stored) return reuse(stored.data, log);
   }
   log.stageStarted('decide', { decisionId, mode: opts.mode, at: at.toISOString() });
 
@@ -133,11 +133,18 @@ export async function decide(ports: Ports, config: RetrainingConfig, opts: Decid
     if (!(err instanceof ConflictError)) throw err;
     // Another delivery of the same slot decided first: its decision is the one that counts.
     const stored = await ports.records.get(collection, decisionId);
-    if (stored) return { decision: TriggerDecisionSchema.parse(stored.data), reused: true };
+    if (stored) return reuse(stored.data, log);
     throw err;
   }
   log.stageCompleted('decide', ports.clock.now().getTime() - started.getTime(), fields);
   return { decision, reused: false };
+}
+
+/** A slot decided before (a Scheduler retry, a re-triggered checker): its stored decision, logged as reused. */
+function reuse(data: unknown, log: PipelineLogger): DecideResult {
+  const decision = TriggerDecisionSchema.parse(data);
+  log.stageReused('decide', { runId: decision.runId ?? undefined, decisionId: decision.decisionId, shouldRetrain: decision.shouldRetrain });
+  return { decision, reused: true };
 }
 
 /** Numeric signal values for the log line (`new_samples`, `days_since_last`…). */

@@ -50,7 +50,10 @@ export async function requestRetrain(
     runs,
   );
   // Published already and picked up by the collector: publishing again would only add a duplicate.
-  if (run.status !== 'requested') return { action: 'in_progress', run, messageId: null };
+  if (run.status !== 'requested') {
+    log.info('decide', `run ${runId} is already ${run.status}: its request is not published again`, { runId });
+    return { action: 'in_progress', run, messageId: null };
+  }
   const topic = config.pipeline.topics.retrainRequests;
   const messageId = await ports.bus.publish(topic, decision.request);
   log.messagePublished('decide', topic, messageId, { runId, strategy: decision.strategy, reasons: decision.reasons });

@@ -1,0 +1,170 @@
+/**
+ * Garbage collection after crashes (`retrain gc`): what an interrupted process leaves behind and
+ * nothing reads or finishes any more —
+ * - temporary and lock files of the folder store (`.~tmp-*` older than the lease; `.~lock-*`
+ *   whose owner is gone or whose lease expired);
+ * - model version folders without a manifest, unless a run still working on them claims them;
+ * - dataset folders without metadata older than the grace period, unless their run still collects;
+ * - runs with a stage `running` past the stage lease: marked `failed` with the reason (not resumed:
+ *   a redelivered or re-run message of the same run id then finds the run ended; `retrain auto`
+ *   starts a new one).
+ * Complete outputs (a manifest, a dataset's metadata) are never touched. Works on any ports: the
+ * artefact port's `list`/`delete` and the record store; scratch files only where the store has them.
+ */
+import type { RetrainingConfig } from '../../config/schema.ts';
+import { isVersionName, modelsLayout } from '../../models/layout.ts';
+import { VersionClaimSchema } from '../../models/registry.ts';
+import { hasScratch, type ObjectInfo, type ScratchFile } from '../../ports/artifact-store.ts';
+import type { Ports } from '../../ports/index.ts';
+import { PipelineError, type Stage } from '../../shared/errors.ts';
+import { METADATA_SUFFIX } from '../collect/dataset-target.ts';
+import { STAGE_LEASE_MS } from '../pipeline/run-stage.ts';
+import { RUN_STAGES, applyStage, isTerminal, mutateRun, parseRun, type RunRecord, type RunStage } from '../pipeline/run-record.ts';
+
+/** Grace period of an incomplete dataset or version folder (its writer may be slow, not dead). */
+export const DEFAULT_GRACE_MS = 60 * 60_000;
+
+/** Options of one collection. */
+export interface GcOptions {
+  /** Report only; change nothing. */
+  dryRun?: boolean;
+  /** A stage `running` longer than this, or a temporary file untouched this long, is abandoned. */
+  leaseMs?: number;
+  /** An incomplete dataset or version folder must be untouched this long before it is removed. */
+  graceMs?: number;
+}
+
+/** What was (or, with --dry-run, would be) removed or changed. */
+export interface GcReport {
+  dryRun: boolean;
+  leaseMs: number;
+  graceMs: number;
+  scratch: Array<{ location: string; kind: ScratchFile['kind']; reason: string }>;
+  versions: Array<{ version: string; runId: string | null; objects: string[]; reason: string }>;
+  datasets: Array<{ runId: string; objects: string[]; reason: string }>;
+  runs: Array<{ runId: string; stage: RunStage; startedAt: string; reason: string }>;
+}
+
+/** Run-record stages as error stages. */
+const ERROR_STAGE: Record<RunStage, Stage> = { check: 'decide', collect: 'collect', validate: 'validate', train: 'train' };
+
+const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
+
+/** Group objects by the folder right under `prefix/` (a version, a run's dataset). */
+function byFolder(objects: ObjectInfo[], prefix: string): Map<string, ObjectInfo[]> {
+  const groups = new Map<string, ObjectInfo[]>();
+  for (const o of objects) {
+    const rest = o.path.slice(prefix.length + 1);
+    const slash = rest.indexOf('/');
+    if (slash <= 0) continue;
+    const folder = rest.slice(0, slash);
+    groups.set(folder, [...(groups.get(folder) ?? []), o]);
+  }
+  return groups;
+}
+
+const newest = (objects: ObjectInfo[]) => Math.max(...objects.map((o) => o.updated.getTime()));
+
+/** The stage of a run still within its lease (someone works on it), or null. */
+function liveStage(run: RunRecord | undefined, now: number, leaseMs: number): RunStage | null {
+  if (!run || isTerminal(run.status)) return null;
+  for (const stage of RUN_STAGES) {
+    const st = run.stages[stage];
+    if (st?.status === 'running' && st.startedAt && now - Date.parse(st.startedAt) < leaseMs) return stage;
+  }
+  return null;
+}
+
+/** The first stage of a run `running` past its lease, or null. */
+function expiredStage(run: RunRecord, now: number, leaseMs: number): { stage: RunStage; startedAt: string } | null {
+  if (isTerminal(run.status)) return null;
+  for (const stage of RUN_STAGES) {
+    const st = run.stages[stage];
+    if (st?.status === 'running' && (!st.startedAt || now - Date.parse(st.startedAt) >= leaseMs)) return { stage, startedAt: st.startedAt ?? run.createdAt };
+  }
+  return null;
+}
+
+/** Find the orphans and, unless `dryRun`, remove them; returns what was found. */
+export async function collectGarbage(ports: Ports, config: RetrainingConfig, opts: GcOptions = {}): Promise<GcReport> {
+  const leaseMs = opts.leaseMs ?? STAGE_LEASE_MS;
+  const graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
+  const dryRun = !!opts.dryRun;
+  const now = ports.clock.now().getTime();
+  const runsCollection = config.pipeline.collections.runs;
+  const report: GcReport = { dryRun, leaseMs, graceMs, scratch: [], versions: [], datasets: [], runs: [] };
+
+  // 1. Runs whose stage outlived its lease: the attempt died. Failing them first means their
+  //    half-written outputs are no longer claimed by a running run below.
+  const runs = new Map<string, RunRecord>();
+  for (const status of ['running', 'requested'] as const) {
+    for (const rec of await ports.records.list(runsCollection, { where: { status } })) runs.set(rec.id, parseRun(rec.id, rec.data));
+  }
+  for (const [runId, run] of runs) {
+    const expired = expiredStage(run, now, leaseMs);
+    if (!expired) continue;
+    const reason = `${expired.stage} running since ${expired.startedAt}, past the ${minutes(leaseMs)} stage lease: its attempt died (retrain gc)`;
+    report.runs.push({ runId, stage: expired.stage, startedAt: expired.startedAt, reason });
+    if (dryRun) {
+      runs.set(runId, { ...run, status: 'failed' });
+      continue;
+    }
+    const error = new PipelineError(reason, { stage: ERROR_STAGE[expired.stage], code: 'LEASE_EXPIRED', details: { runId, stage: expired.stage, startedAt: expired.startedAt } });
+    const after = await mutateRun(
+      ports,
+      runId,
+      (cur) => {
+        const still = cur && expiredStage(cur, ports.clock.now().getTime(), leaseMs);
+        return still ? applyStage(cur, still.stage, 'failed', { error }, ports.clock.now()) : null;
+      },
+      { collection: runsCollection },
+    );
+    if (after) runs.set(runId, after);
+  }
+
+  // 2. Scratch files of the folder store.
+  if (hasScratch(ports.artifacts)) {
+    for (const f of await ports.artifacts.scratchFiles()) {
+      const age = now - f.modified.getTime();
+      const reason = f.kind === 'lock' ? f.staleReason : age >= leaseMs ? `temporary file untouched for ${minutes(age)}` : null;
+      if (!reason) continue;
+      report.scratch.push({ location: f.location, kind: f.kind, reason });
+      if (!dryRun) await ports.artifacts.removeScratch(f);
+    }
+  }
+
+  // 3. Version folders without a manifest.
+  const layout = modelsLayout(config.pipeline.layout.modelsPrefix);
+  for (const [version, objects] of byFolder(await ports.artifacts.list(`${layout.prefix}/v_`), layout.prefix)) {
+    if (!isVersionName(version) || objects.some((o) => o.path === layout.manifest(version))) continue;
+    const claim = await readClaim(ports, layout.claim(version));
+    const live = claim ? liveStage(runs.get(claim.runId), now, leaseMs) : null;
+    if (live) continue;
+    const age = now - newest(objects);
+    if (age < graceMs) continue;
+    const reason = `no manifest; untouched for ${minutes(age)}${claim ? `; run ${claim.runId} is not running` : '; no run claims it'}`;
+    report.versions.push({ version, runId: claim?.runId ?? null, objects: objects.map((o) => o.path), reason });
+    if (!dryRun) for (const o of objects) await ports.artifacts.delete(o.path);
+  }
+
+  // 4. Dataset folders without metadata.
+  const datasetsPrefix = config.pipeline.layout.datasetsPrefix.replace(/\/+$/, '');
+  for (const [runId, objects] of byFolder(await ports.artifacts.list(`${datasetsPrefix}/`), datasetsPrefix)) {
+    if (objects.some((o) => o.path.endsWith(METADATA_SUFFIX))) continue;
+    if (liveStage(runs.get(runId), now, leaseMs)) continue;
+    const age = now - newest(objects);
+    if (age < graceMs) continue;
+    report.datasets.push({ runId, objects: objects.map((o) => o.path), reason: `no metadata; untouched for ${minutes(age)}` });
+    if (!dryRun) for (const o of objects) await ports.artifacts.delete(o.path);
+  }
+  return report;
+}
+
+async function readClaim(ports: Ports, path: string): Promise<{ runId: string } | null> {
+  try {
+    const parsed = VersionClaimSchema.safeParse(JSON.parse((await ports.artifacts.get(path)).toString('utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
