@@ -76,6 +76,19 @@ describe('retrain evaluate / compare', () => {
     assert.equal(JSON.parse(inBucket.stdout).report.json, `reports/${versions[0]}-vs-${versions[1]}/comparison.json`);
   });
 
+  it('full --compare-with-current runs the gate against the serving version and stores the report', async () => {
+    const r = await retrain(['full', '--data', path.join(root, 'test.csv'), '--compare-with-current', '--run-id', 'run_cmp', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.model_validation.comparedWith, versions[0]);
+    assert.equal(typeof out.model_validation.performance_acceptable, 'boolean');
+    assert.equal(out.report_path, 'reports/run_cmp/comparison.json');
+    const stored = ComparisonReportSchema.parse(JSON.parse(await readFile(path.join(root, '.retrain', 'bucket', 'reports', 'run_cmp', 'comparison.json'), 'utf8')));
+    assert.equal(stored.model_b.version, out.model_version);
+    const human = await retrain(['full', '--data', path.join(root, 'test.csv'), '--compare-with-current', '--run-id', 'run_cmp']);
+    assert.match(human.stdout, /Validation against v_\d{8}_\d{6}: (passed|FAILED)/);
+  });
+
   it('bad references and data exit non-zero naming the flag', async () => {
     const r = await retrain(['compare', '--model-a', 'nope', '--model-b', versions[1], '--test-data', path.join(root, 'test.csv')]);
     assert.equal(r.code, 2);

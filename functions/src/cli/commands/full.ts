@@ -16,6 +16,8 @@ import { sha256 } from '../../models/write-once.ts';
 import type { Ports } from '../../ports/index.ts';
 import { ConfigError } from '../../shared/errors.ts';
 import { runFullRetrain } from '../../stages/train/full.ts';
+import type { ModelValidation } from '../../stages/validate-model/model-validation.ts';
+import { validateVersion } from '../../stages/validate-model/validate-version.ts';
 import type { FullValidation, IncrementalValidation, ProgressFn, TrainResult } from '../../stages/train/result.ts';
 import { createOutput, type Output, type Progress } from '../output.ts';
 import { storeOptions, type StoreFlags } from '../options.ts';
@@ -94,6 +96,14 @@ export function renderTrainResult(r: TrainResult): string {
   return lines.join('\n');
 }
 
+/** The gate's verdict in a few lines. */
+export function renderValidation(v: ModelValidation): string {
+  const lines = [`Validation${v.comparedWith ? ` against ${v.comparedWith}` : ''}: ${v.performance_acceptable ? 'passed' : 'FAILED'}${v.reportPath ? ` — report ${v.reportPath.replace(/comparison\.json$/, 'report.html')}` : ''}`];
+  for (const i of v.issues) lines.push(`  ✗ ${i}`);
+  for (const w of v.warnings) lines.push(`  ! ${w}`);
+  return lines.join('\n');
+}
+
 /** A commander parser of a positive integer. */
 export function intArg(name: string, min = 1) {
   return (v: string) => {
@@ -133,7 +143,7 @@ export function registerFull(program: Command): void {
     .option('--output <prefix>', 'models prefix in the bucket (default: pipeline.layout.modelsPrefix, "models")')
     .option('--tune-hyperparams', 'search hyperparameters with k-fold CV (successive halving, strategies.full.tuningBudgetSeconds)')
     .option('--cv-folds <k>', 'folds of the search (default: strategies.full.cvFolds, 5)', intArg('--cv-folds', 2))
-    .option('--compare-with-current', 'evaluate the current version on the same held-out rows')
+    .option('--compare-with-current', 'evaluate the current version on the same held-out rows, run the validation gate and store the comparison report under <reportsPrefix>/<run id>/')
     .option('--deploy-if-better', 'move the current pointer when the new version wins by strategies.full.minImprovementThreshold')
     .option('--run-id <id>', 'run id (a rerun with the same id returns the same version)');
   storeOptions(cmd, { backend: 'embedded (folder store, the default) or cloud (Cloud Storage); else RETRAIN_BACKEND' })
@@ -172,7 +182,7 @@ export type CommonTrainOptions = ReturnType<typeof resolveData> & { runId: strin
  * run the stage with a progress bar, print the result in the original's shape, close the ports.
  */
 export async function runTrainingCommand<R extends TrainResult & { manifest?: unknown }>(
-  flags: StoreFlags & { data: string; runId?: string },
+  flags: StoreFlags & { data: string; runId?: string; compareWithCurrent?: boolean },
   describe: (ports: Ports, config: RetrainingConfig) => string,
   run: (ports: Ports, config: RetrainingConfig, common: CommonTrainOptions) => Promise<R>,
 ): Promise<void> {
@@ -183,14 +193,13 @@ export async function runTrainingCommand<R extends TrainResult & { manifest?: un
   try {
     const data = resolveData(flags.data, ports, config.pipeline.layout.datasetsPrefix + '/manual');
     out.info(describe(ports, config));
-    const { manifest: _m, ...result } = await run(ports, config, {
-      ...data,
-      runId: flags.runId ?? cliRunId(ports.clock.now()),
-      configHash: hash,
-      onProgress: progress.onProgress,
-    });
+    const runId = flags.runId ?? cliRunId(ports.clock.now());
+    const { manifest: _m, ...result } = await run(ports, config, { ...data, runId, configHash: hash, onProgress: progress.onProgress });
     progress.stop();
-    out.result(result, renderTrainResult);
+    // --compare-with-current: the validation gate and the stored comparison report, as the trainer writes them.
+    const checked = flags.compareWithCurrent && result.model_version ? await validateVersion(ports.artifacts, config, { version: result.model_version, runId, now: ports.clock.now() }) : null;
+    const shown = checked ? { ...result, model_validation: checked.validation, report_path: checked.validation.reportPath } : result;
+    out.result(shown, () => renderTrainResult(result) + (checked ? `\n${renderValidation(checked.validation)}` : ''));
   } finally {
     progress.stop();
     await closePorts(ports);

@@ -14,6 +14,7 @@ interface IncrementalFlags {
   validationSplit?: number;
   backupCurrent?: boolean;
   promote: boolean;
+  compareWithCurrent?: boolean;
   runId?: string;
   config?: string;
   backend?: 'embedded' | 'cloud';
@@ -32,6 +33,7 @@ export function registerIncremental(program: Command): void {
     .option('--validation-split <share>', 'share of the new rows held out (default: strategies.incremental.validationSplit, 0.2)', shareArg)
     .option('--backup-current', 'record the current pointer and its manifest under <models>/backups/ before changing anything')
     .option('--no-promote', 'write an accepted update without moving the current pointer')
+    .option('--compare-with-current', 'run the validation gate against the parent and store the comparison report under <reportsPrefix>/<run id>/')
     .option('--run-id <id>', 'run id (a rerun with the same id returns the same version)');
   storeOptions(cmd, { backend: 'embedded (folder store, the default) or cloud (Cloud Storage); else RETRAIN_BACKEND' })
     .addHelpText(

@@ -1,7 +1,7 @@
 /**
  * The validation stage over ports: rebuild a version's held-out rows from its manifest (same
  * CSV, same seeded stratified split), score the candidate and the serving version on them,
- * compare, store the comparison report (JSON, Markdown, HTML with charts) under `<reportsPrefix>/<runId>/`, run the gate and write
+ * compare with the version that served when it was trained (its parent), store the comparison report (JSON, Markdown, HTML with charts) under `<reportsPrefix>/<runId>/`, run the gate and write
  * its record write-once at `<modelsPrefix>/validations/<version>.json`. A replay returns the
  * stored record, so a redelivered message never judges a version twice.
  */
@@ -73,15 +73,16 @@ export async function validateVersion(store: ArtifactStore, config: RetrainingCo
   const candidate = await resolveModel(store, config, opts.version);
   const { table, heldOut } = await heldOutRows(store, config, candidate.bundle);
   const dataIssues = checkClassBalance(table, candidate.bundle.labels.targets, config.validation.qualityChecks.minClassShare);
+  // The version that served when the candidate was trained (its parent), else what serves now.
   const current = await registry.current();
-  const servingVersion = current && current.pointer.version !== opts.version ? current.pointer.version : null;
+  const servingVersion = candidate.bundle.manifest.parentVersion ?? (current && current.pointer.version !== opts.version ? current.pointer.version : null);
   const serving: ResolvedModel | null = servingVersion ? await resolveModel(store, config, servingVersion) : null;
   const scoredB = scoreVersion(candidate.bundle, candidate.source, heldOut, { now: opts.now });
   let comparison: ComparisonReport | null = null;
   let reportPath: string | null = null;
   if (serving && JSON.stringify(serving.bundle.labels.targets) === JSON.stringify(candidate.bundle.labels.targets)) {
     const scoredA = scoreVersion(serving.bundle, serving.source, heldOut, { now: opts.now });
-    comparison = compareScored({ model: { ...serving, ref: 'current' }, scored: scoredA }, { model: { ...candidate, ref: opts.version }, scored: scoredB }, { alpha: config.validation.performanceTests.significanceLevel, seed: config.training.seed, now: opts.now });
+    comparison = compareScored({ model: { ...serving, ref: servingVersion! }, scored: scoredA }, { model: { ...candidate, ref: opts.version }, scored: scoredB }, { alpha: config.validation.performanceTests.significanceLevel, seed: config.training.seed, now: opts.now });
     const prefix = `${config.pipeline.layout.reportsPrefix}/${opts.runId}`;
     comparison = await exportComparisonReport(comparison, { kind: 'store', store, prefix }, { plots: opts.plots ?? true });
     reportPath = comparison.report?.json ?? null;
