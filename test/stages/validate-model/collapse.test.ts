@@ -82,8 +82,8 @@ describe('a collapsed target is rejected by name', () => {
       runFullRetrain(ports, config, { dataPath: 'datasets/one/a.csv', dataBytes: Buffer.from(toCsv(rows)), runId: 'run_one', configHash: 'o' }),
       (err: unknown) => err instanceof DataError && err.code === 'DATA_QUALITY' && /css_class_theme has a single class in the training data \(light, 300 rows\)/.test(err.message),
     );
-    const rare = makeRows({ rows: 300, seed: 7 }).map((r, i) => ({ ...r, css_class_theme: i < 3 ? 'high-contrast' : r.css_class_theme === 'high-contrast' ? 'dark' : r.css_class_theme }));
-    await assert.rejects(runFullRetrain(ports, config, { dataPath: 'datasets/one/b.csv', dataBytes: Buffer.from(toCsv(rare)), runId: 'run_rare', configHash: 'r' }), /css_class_theme class high-contrast has 3 of 300 training rows \(1\.00 % < minClassShare 2\.00 %\)/);
+    const rare = makeRows({ rows: 300, seed: 7 }).map((r, i) => ({ ...r, css_class_theme: i < 1 ? 'high-contrast' : r.css_class_theme === 'high-contrast' ? 'dark' : r.css_class_theme }));
+    await assert.rejects(runFullRetrain(ports, config, { dataPath: 'datasets/one/b.csv', dataBytes: Buffer.from(toCsv(rare)), runId: 'run_rare', configHash: 'r' }), /css_class_theme class high-contrast has 1 of 300 training rows \(0\.33 % < minTrainClassShare 0\.50 %\)/);
     assert.equal((await new ModelRegistry(ports.artifacts, 'models').listVersions()).length, 4, 'no version of the refused data');
   });
 });

@@ -83,8 +83,8 @@ export async function runFullRetrain(ports: Pick<Ports, 'artifacts' | 'clock'>, 
     return { status: 'skipped', strategy: 'full', reason: `Insufficient data: ${table.rows} < ${minRows}`, model_version: null, validation_results: null, samples_used: 0, manifest: null };
   }
 
-  // data_quality: a one-class target (or one with a class under minClassShare) is refused, not trained into a constant.
-  const quality = checkClassBalance(table, targets, config.validation.qualityChecks.minClassShare);
+  // data_quality: a one-class target (or one with a class under minTrainClassShare) is refused, not trained into a constant.
+  const quality = checkClassBalance(table, targets, config.validation.qualityChecks.minTrainClassShare);
   if (quality.length && config.validation.qualityChecks.checks.includes('data_quality')) {
     throw new DataError(`Model validation failed before training: ${quality.join('; ')}`, { stage: 'validate', code: 'DATA_QUALITY', details: { issues: quality } });
   }

@@ -1,6 +1,6 @@
 /**
  * The data-quality check before training: a class target whose training rows hold a single
- * class, or a class rarer than `minClassShare`, would train a model that never predicts that
+ * class, or a class rarer than `minTrainClassShare`, would train a model that never predicts that
  * class (the "accuracy 1.0 on one-class data" case). It is refused with the target and class
  * named, before anything is trained.
  */
@@ -8,7 +8,7 @@ import type { TargetEncoding } from '../../models/labels.ts';
 import type { TrainingTable } from '../train/dataset.ts';
 
 /** Findings of the check: one per offending target and class (empty when the data is fit to train on). */
-export function checkClassBalance(table: TrainingTable, targets: readonly TargetEncoding[], minClassShare: number): string[] {
+export function checkClassBalance(table: TrainingTable, targets: readonly TargetEncoding[], minTrainClassShare: number): string[] {
   const findings: string[] = [];
   for (const t of targets) {
     if (t.kind !== 'class') continue;
@@ -28,7 +28,7 @@ export function checkClassBalance(table: TrainingTable, targets: readonly Target
     }
     t.labels.forEach((label, i) => {
       const share = counts[i] / n;
-      if (share < minClassShare) findings.push(`data_quality: ${t.name} class ${label} has ${counts[i]} of ${n} training rows (${(share * 100).toFixed(2)} % < minClassShare ${(minClassShare * 100).toFixed(2)} %)`);
+      if (share < minTrainClassShare) findings.push(`data_quality: ${t.name} class ${label} has ${counts[i]} of ${n} training rows (${(share * 100).toFixed(2)} % < minTrainClassShare ${(minTrainClassShare * 100).toFixed(2)} %)`);
     });
   }
   return findings;

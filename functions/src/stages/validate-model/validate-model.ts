@@ -76,7 +76,7 @@ export function validateModel(config: RetrainingConfig, input: ValidateModelInpu
   }
 
   if (quality.checks.includes('data_quality')) {
-    tests.data_quality = { status: 'passed', findings: [], values: { minClassShare: quality.minClassShare } };
+    tests.data_quality = { status: 'passed', findings: [], values: { minTrainClassShare: quality.minTrainClassShare } };
     for (const f of input.dataIssues) fail('data_quality', Object.keys(byTarget).find((t) => f.includes(` ${t} `)) ?? null, f);
   }
   if (quality.checks.includes('feature_distribution')) {

@@ -72,7 +72,7 @@ export async function validateVersion(store: ArtifactStore, config: RetrainingCo
 
   const candidate = await resolveModel(store, config, opts.version);
   const { table, heldOut } = await heldOutRows(store, config, candidate.bundle);
-  const dataIssues = checkClassBalance(table, candidate.bundle.labels.targets, config.validation.qualityChecks.minClassShare);
+  const dataIssues = checkClassBalance(table, candidate.bundle.labels.targets, config.validation.qualityChecks.minTrainClassShare);
   // The version that served when the candidate was trained (its parent), else what serves now.
   const current = await registry.current();
   const servingVersion = candidate.bundle.manifest.parentVersion ?? (current && current.pointer.version !== opts.version ? current.pointer.version : null);
