@@ -23,7 +23,7 @@ export const QUICK_TRAINING: RetrainingConfigInput = {
 
 /** Embedded ports with the quick config merged with `overrides`. */
 export async function openServingPorts(overrides: RetrainingConfigInput = {}, at = '2026-11-27T08:00:00Z'): Promise<TestPorts & { config: ReturnType<typeof parseConfig> }> {
-  const config = parseConfig(merge(QUICK_TRAINING, overrides));
+  const config = parseConfig(merge(QUICK_TRAINING as Record<string, any>, overrides as Record<string, any>));
   const ports = await openTestPorts(config, at);
   return Object.assign(ports, { config });
 }

@@ -101,6 +101,18 @@ export function createOutput(opts: { json?: boolean; quiet?: boolean } = {}): Ou
   };
 }
 
+/**
+ * Thrown by a command after it printed its result, to end with a non-zero exit code without an
+ * error message (a refused deployment, a damaged version found): the result says why.
+ */
+export class ExitStatus extends Error {
+  readonly code: number;
+  constructor(code: number) {
+    super(`exit ${code}`);
+    this.code = code;
+  }
+}
+
 /** Print an error the way the CLI does (JSON on stdout with --json) and return the exit code. */
 export function reportError(err: unknown, json: boolean): number {
   const payload =
