@@ -78,6 +78,16 @@ function pathOf(path: readonly PropertyKey[]): string {
   return path.length ? path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replaceAll('.[', '[') : '(body)';
 }
 
+/**
+ * The answer when no server could be built (the store unreachable at start-up): the default
+ * stylesheet for a session, 503 for the health check — still never an error page for a user.
+ */
+export function answerWithoutServer(req: Pick<HttpRequest, 'method' | 'url'>, res: HttpResponse, problem: string): void {
+  const route = new URL(req.url ?? '/', 'http://serving.invalid').pathname.replace(/\/+$/, '') || '/';
+  if (route === '/healthz') return send(res, 503, { status: 'unavailable', problem });
+  send(res, 200, defaultServed());
+}
+
 /** Build the handler over a server. */
 export function createServingHandler(server: ModelServer, opts: HandlerOptions): ServingHandler {
   return async (req, res) => {

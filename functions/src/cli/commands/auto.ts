@@ -84,6 +84,8 @@ export function renderPipeline(r: PipelineResult): string {
   const metrics = (tr?.metrics ?? {}) as Record<string, number>;
   const shown = Object.entries(metrics).slice(0, 6);
   if (shown.length) lines.push(`      ${shown.map(([k, v]) => `${k}=${fmtValue(v)}`).join('  ')}`);
+  const dep = stages.deployment;
+  if (dep && dep.status !== 'not_run') lines.push(`  deployment       ${dep.status}${dep.to_version ? `  ${dep.from_version ?? '-'} → ${dep.to_version}` : ''}${dep.reason ? `  (${dep.reason})` : ''}`);
   if (r.error) lines.push(`  error: ${r.error}`);
   if (r.reason) lines.push(`  ${r.reason}`);
   return lines.join('\n');
