@@ -141,11 +141,8 @@ async function judgePromotion(ports: WatchPorts, config: RetrainingConfig, cur: 
   if (now <= since) return { ...base, verdict: 'watching', reason: 'deployed after this time', comparison: null };
   const after = await liveMetrics(ports, config, { start: since, end: now, versions: [cur.version] });
   const before = await liveMetrics(ports, config, { start: new Date(since.getTime() - d.monitoringHours * HOUR_MS), end: since, versions: [rec.fromVersion] });
-  const cmp = compareLive(
-    before.groups.filter((g) => g.variant === 'current'),
-    after.groups.filter((g) => g.variant === 'current'),
-    after.level,
-  );
+  // Every session each version served (a promoted canary served its predecessor's window partly as `canary`).
+  const cmp = compareLive(before.groups, after.groups, after.level);
   const numbers = describeComparison(cmp);
   if (!cmp.worse.length) return { ...base, verdict: 'watching', reason: `${elapsedHours} h of ${d.monitoringHours} h after deployment, not significantly below ${rec.fromVersion}: ${numbers}`, comparison: cmp };
   const reason = `${cur.version} is significantly below its predecessor ${rec.fromVersion} on ${cmp.worse.join(', ')} ${elapsedHours} h after deployment (${cmp.candidate.scored} sessions since vs ${cmp.baseline.scored} in the ${d.monitoringHours} h before): ${numbers}`;

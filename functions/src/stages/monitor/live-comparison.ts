@@ -98,11 +98,12 @@ export function compareLive(baseline: readonly LiveGroup[], candidate: readonly 
   return { level, baseline: side(baseline, a), candidate: side(candidate, b), targets, worse };
 }
 
-/** `css_class_theme 0.612 vs 0.801 (−0.189, p=0.0001)`-style summary of the worse targets. */
+/** `css_class_theme 0.612 vs 0.801 (-0.189, p=0.0012, worse)` for each class target: candidate vs baseline. */
 export function describeComparison(c: LiveComparison): string {
   const f = (v: number | null) => (v === null ? '-' : v.toFixed(3));
   return TARGET_CLASS_COLUMNS.map((n) => {
     const t = c.targets[n];
-    return `${n} ${f(t.candidate.accuracy)} vs ${f(t.baseline.accuracy)} (${t.diff >= 0 ? '+' : ''}${t.diff.toFixed(3)}, p=${t.pAdjusted.toPrecision(2)}${t.worse ? ', worse' : ''})`;
+    const p = t.pAdjusted < 1e-4 ? 'p<0.0001' : `p=${t.pAdjusted.toPrecision(2)}`;
+    return `${n} ${f(t.candidate.accuracy)} vs ${f(t.baseline.accuracy)} (${t.diff >= 0 ? '+' : ''}${t.diff.toFixed(3)}, ${p}${t.worse ? ', worse' : ''})`;
   }).join('; ');
 }
