@@ -5,7 +5,7 @@
  * new canary), and raising the percentage moves only the users whose buckets lie between the old
  * and the new threshold — nobody flips back and forth.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { CurrentPointer } from '../models/registry.ts';
 
 /** Buckets of the assignment hash (a percentage has two decimals of resolution). */
@@ -31,7 +31,10 @@ export function assignVariant(state: Pick<CurrentPointer, 'version' | 'canary'> 
   return { version: state.version, variant: 'current' };
 }
 
-/** A fresh salt for a new canary (a new canary reshuffles who is in it). */
-export function newCanarySalt(): string {
-  return randomBytes(8).toString('hex');
+/**
+ * The salt of a new canary, from its deployment id: every canary reshuffles who is in it, and a
+ * replayed deployment (same id) gets the same users.
+ */
+export function canarySalt(deploymentId: string): string {
+  return createHash('sha256').update('canary-salt').update('\u0000').update(deploymentId).digest('hex').slice(0, 16);
 }

@@ -15,6 +15,7 @@ import { firstVersion, shuffleLabels, simulateServedDay, trainCandidate } from '
 
 const actor = { kind: 'cli', id: 'tester' } as const;
 
+// Fixed deployment ids give fixed canary salts: the same users on each side in every run.
 describe('canary watcher on simulated sessions', () => {
   let env: TestEnv;
   let v1: string;
@@ -35,7 +36,7 @@ describe('canary watcher on simulated sessions', () => {
 
   it('a candidate trained on shuffled labels is rolled back as soon as it is significantly worse', async () => {
     env.clock.set('2026-03-02T00:00:00Z');
-    const canary = await deploy(env.ports, env.config, { version: bad, strategy: 'canary', percentage: 50, actor });
+    const canary = await deploy(env.ports, env.config, { version: bad, strategy: 'canary', percentage: 50, actor, deploymentId: 'dep_canary_bad' });
     await simulateServedDay(env, '2026-03-02', 21);
 
     const early = await watchDeployments(env.ports, env.config, { now: new Date('2026-03-02T01:00:00Z') });
@@ -66,7 +67,7 @@ describe('canary watcher on simulated sessions', () => {
 
   it('a good candidate waits for monitoringHours, then is promoted with the live numbers on record', async () => {
     env.clock.set('2026-03-03T00:00:00Z');
-    const canary = await deploy(env.ports, env.config, { version: good, strategy: 'canary', percentage: 50, actor });
+    const canary = await deploy(env.ports, env.config, { version: good, strategy: 'canary', percentage: 50, actor, deploymentId: 'dep_canary_good' });
     await simulateServedDay(env, '2026-03-03', 22);
 
     const mid = await watchDeployments(env.ports, env.config, { now: new Date('2026-03-03T12:00:00Z') });

@@ -10,7 +10,7 @@
 import type { RetrainingConfig } from '../../config/schema.ts';
 import { ModelRegistry, type CurrentPointer } from '../../models/registry.ts';
 import type { Ports } from '../../ports/index.ts';
-import { newCanarySalt } from '../../serving/assignment.ts';
+import { canarySalt } from '../../serving/assignment.ts';
 import { ConfigError } from '../../shared/errors.ts';
 import { createLogger, silentSink, type PipelineLogger } from '../../shared/logger.ts';
 import { commitChange, completeRecord, type DeploymentResult } from './commit.ts';
@@ -108,7 +108,7 @@ export async function deploy(ports: Pick<Ports, 'artifacts' | 'records' | 'clock
     }
     const replaced = cur.canary;
     const reason = draft.reason || `canary: ${req.version} for ${percentage} % of users, watched for ${config.deployment.monitoringHours} h${replaced ? ` (replaces the canary of ${replaced.version})` : ''}`;
-    const next: CurrentPointer = { ...cur, ...base, canary: { version: req.version, percentage, startedAt: now.toISOString(), salt: newCanarySalt(), deploymentId: id }, reason };
+    const next: CurrentPointer = { ...cur, ...base, canary: { version: req.version, percentage, startedAt: now.toISOString(), salt: canarySalt(id), deploymentId: id }, reason };
     return await commit(next, { ...draft, action: 'canary_start', percentage, outcome: 'canary', reason }, () => settleDeployment(ports, config, replaced?.deploymentId, 'rolled_back'));
   }
 
