@@ -36,7 +36,7 @@ describe('serving handler', () => {
       const res = await post(JSON.stringify({ user_id: 'u1', context: context(3) }), path);
       assert.equal(res.status, 200);
       assert.match(res.headers.get('content-type') ?? '', /application\/json/);
-      const served = await res.json();
+      const served = (await res.json()) as any;
       assert.ok(ServedSchema.safeParse(served).success, JSON.stringify(served));
       assert.equal(served.model_version, v1);
     }
@@ -52,17 +52,17 @@ describe('serving handler', () => {
     for (const [body, path] of cases) {
       const res = await post(JSON.stringify(body));
       assert.equal(res.status, 400);
-      const out = await res.json();
+      const out = (await res.json()) as any;
       assert.equal(out.error, 'invalid_request');
       assert.match(out.issues[0].path + ': ', path, JSON.stringify(out));
     }
     const notJson = await post('{"user_id": ');
-    assert.deepEqual([notJson.status, (await notJson.json()).error], [400, 'invalid_json']);
+    assert.deepEqual([notJson.status, ((await notJson.json()) as any).error], [400, 'invalid_json']);
   });
 
   it('a body over serving.maxBodyBytes is a 413; wrong routes and methods are 404 and 405', async () => {
     const huge = await post(JSON.stringify({ user_id: 'u1', context: context(), pad: 'x'.repeat(10_000) }));
-    assert.deepEqual([huge.status, (await huge.json()).limitBytes], [413, 4096]);
+    assert.deepEqual([huge.status, ((await huge.json()) as any).limitBytes], [413, 4096]);
     assert.equal((await fetch(`${http.url}/nope`)).status, 404);
     const get = await fetch(`${http.url}/predict`);
     assert.deepEqual([get.status, get.headers.get('allow')], [405, 'POST']);
@@ -71,7 +71,7 @@ describe('serving handler', () => {
   });
 
   it('GET /healthz reports the serving state and the versions in memory', async () => {
-    const h = await (await fetch(`${http.url}/healthz`)).json();
+    const h = (await (await fetch(`${http.url}/healthz`)).json()) as any;
     assert.equal(h.status, 'ok');
     assert.deepEqual([h.state.version, h.serving.stable, h.loaded], [v1, v1, [v1]]);
   });

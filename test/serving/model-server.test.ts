@@ -5,10 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { prepareFeaturesV2 } from '../../functions/src/data/features.ts';
 import { ServedSchema } from '../../functions/src/data/log-schema.ts';
+import { TARGET_CLASS_COLUMNS, TARGET_VAR_COLUMNS, VAR_SPECS } from '../../functions/src/data/targets.ts';
+import { predictBundle, readBundle } from '../../functions/src/models/bundle.ts';
 import { ModelRegistry } from '../../functions/src/models/registry.ts';
 import { openModelServer } from '../../functions/src/serving/open-server.ts';
 import { DEFAULT_CSS_VARS } from '../../functions/src/serving/default-stylesheet.ts';
+import { predictSession, servingModel } from '../../functions/src/serving/serving-model.ts';
 import { deploy } from '../../functions/src/stages/deploy/deploy.ts';
 import { listDeployments } from '../../functions/src/stages/deploy/deployment-store.ts';
 import { DAMAGE, context, openServingPorts, trainVersion } from './fixtures.ts';
@@ -80,5 +84,33 @@ describe('model server', () => {
     assert.deepEqual([latest.action, latest.outcome, latest.fromVersion, latest.toVersion], ['rollback', 'rolled_back', v2, v1]);
     assert.match(latest.reason, /^damaged: canary version .* fails verification \(.*sha256/);
     assert.equal(server.health().damaged[v2] !== undefined, true);
+  });
+});
+
+describe('predictSession', () => {
+  it('answers what the batch predictor (the evaluation path) predicts for the same context', async () => {
+    const ports = await openServingPorts();
+    try {
+      const v = await trainVersion(ports, { seed: 4, rows: 400 });
+      const registry = new ModelRegistry(ports.artifacts);
+      const bundle = await readBundle(ports.artifacts, 'models', v, await registry.manifest(v));
+      const model = servingModel(bundle);
+      for (let i = 0; i < 200; i++) {
+        const ctx = context(100 + i);
+        const served = predictSession(model, ctx);
+        const batch = predictBundle(bundle, new Float32Array(prepareFeaturesV2(ctx)), 1);
+        for (const name of TARGET_CLASS_COLUMNS) {
+          const p = batch[name];
+          const best = [...p].indexOf(Math.max(...p));
+          assert.equal(served[name], model.classLabels[name][best], `${name} of context ${i}`);
+        }
+        TARGET_VAR_COLUMNS.forEach((name, j) => {
+          const s = VAR_SPECS[j];
+          assert.equal(served.css_vars[j], Math.min(s.max, Math.max(s.min, batch[name][0])), `${name} of context ${i}`);
+        });
+      }
+    } finally {
+      await ports.close();
+    }
   });
 });

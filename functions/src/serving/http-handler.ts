@@ -25,6 +25,8 @@ export interface HttpRequest extends AsyncIterable<Buffer | string> {
   headers: IncomingHttpHeaders;
   /** The body as received (Firebase functions set it before the handler runs). */
   rawBody?: Buffer;
+  /** Stream events (node:http); without them the body is read by iterating the request. */
+  on?(event: string, listener: (...args: any[]) => void): unknown;
 }
 
 /** What the handler uses of a response (node:http ServerResponse, Express's Response). */
@@ -64,12 +66,27 @@ async function readBody(req: HttpRequest, max: number): Promise<Buffer> {
   if (Number.isFinite(declared) && declared > max) throw new TooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
+  const add = (chunk: Buffer | string) => {
     const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += b.length;
     if (size > max) throw new TooLarge();
     chunks.push(b);
-  }
+  };
+  if (req.on) {
+    // Stream events: a node:http request's async iterator costs more than the whole prediction.
+    const on = req.on.bind(req);
+    await new Promise<void>((resolve, reject) => {
+      on('data', (chunk: Buffer | string) => {
+        try {
+          add(chunk);
+        } catch (err) {
+          reject(err);
+        }
+      });
+      on('end', () => resolve());
+      on('error', (err: Error) => reject(err));
+    });
+  } else for await (const chunk of req) add(chunk);
   return Buffer.concat(chunks);
 }
 

@@ -135,9 +135,13 @@ export class ModelServer {
   async #refresh(): Promise<ServingSnapshot> {
     const prev = this.#snapshot;
     const readAtMs = performance.now();
+    const registry = this.#opts.registry;
     let read;
     try {
-      read = await this.#opts.registry.readServingState();
+      // A stat is enough while the state is unchanged: the same generation is the same state.
+      const info = await registry.store.stat(registry.layout.current);
+      if (prev && info && prev.generation === info.generation && !prev.stateProblem && prev.fallbacks.every((f) => f.damaged)) return this.#keep({ ...prev, readAtMs });
+      read = await registry.readServingState();
     } catch (err) {
       // The store is unreachable: keep serving what we have, try again next period.
       return this.#keep({ ...(prev ?? EMPTY), readAtMs, stateProblem: describeError(err) });
@@ -146,8 +150,6 @@ export class ModelServer {
       if (prev?.stateProblem !== read.problem) this.#opts.onStateProblem?.(read.problem);
       return this.#keep({ ...(prev ?? EMPTY), readAtMs, stateProblem: read.problem });
     }
-    // Same generation, nothing degraded by a passing failure: the snapshot still holds.
-    if (prev && prev.generation === read.generation && !prev.stateProblem && prev.fallbacks.every((f) => f.damaged)) return this.#keep({ ...prev, readAtMs });
     if (!read.pointer) return this.#keep({ ...EMPTY, readAtMs });
     return this.#keep(await this.#build(read.pointer, read.generation!, readAtMs, prev));
   }

@@ -8,7 +8,7 @@
 import { FEATURE_COLUMNS, FEATURE_COUNT, prepareFeaturesV2 } from '../data/features.ts';
 import { CSS_VAR_COUNT, type SessionContext } from '../data/log-schema.ts';
 import { CLASS_LABELS, TARGET_CLASS_COLUMNS, TARGET_VAR_COLUMNS, VAR_SPECS, type TargetClassColumn } from '../data/targets.ts';
-import { predictBundle, type LoadedBundle } from '../models/bundle.ts';
+import type { LoadedBundle } from '../models/bundle.ts';
 import type { Labels } from '../models/labels.ts';
 import { DataError } from '../shared/errors.ts';
 
@@ -26,6 +26,8 @@ export interface ServingModel {
   bundle: LoadedBundle;
   /** Per class target: the bundle's label of each output index. */
   classLabels: Record<TargetClassColumn, readonly string[]>;
+  /** Scratch buffers of `predictSession` (serving is synchronous: one session at a time per model). */
+  scratch: { raw: Float64Array; row: Float32Array; margins: Record<string, Float32Array> };
 }
 
 /** Why a version cannot be served by this code (empty when it can). */
@@ -50,8 +52,12 @@ export function servingModel(bundle: LoadedBundle): ServingModel {
   const problems = servingProblems(bundle.scaler.features, bundle.labels);
   if (problems.length) throw new DataError(`Model version ${bundle.version} cannot be served: ${problems.join('; ')}`, { stage: 'deploy', code: 'MODEL_NOT_SERVABLE', details: { version: bundle.version, problems } });
   const classLabels = {} as Record<TargetClassColumn, readonly string[]>;
-  for (const t of bundle.labels.targets) if (t.kind === 'class') classLabels[t.name as TargetClassColumn] = t.labels;
-  return { version: bundle.version, bundle, classLabels };
+  const margins: Record<string, Float32Array> = {};
+  for (const t of bundle.labels.targets) {
+    if (t.kind === 'class') classLabels[t.name as TargetClassColumn] = t.labels;
+    margins[t.name] = new Float32Array(bundle.boosters[t.name].numGroups);
+  }
+  return { version: bundle.version, bundle, classLabels, scratch: { raw: new Float64Array(FEATURE_COUNT), row: new Float32Array(FEATURE_COUNT), margins } };
 }
 
 function argmax(p: Float32Array, k: number): number {
@@ -67,16 +73,27 @@ function clampVar(i: number, v: number): number {
   return v < s.min ? s.min : v > s.max ? s.max : v;
 }
 
-/** Predict the eleven outputs of one session's context. */
+/**
+ * Predict the eleven outputs of one session's context: the same scaled float32 row as the batch
+ * path (`predictBundle`), each model walked for that one row. A class is the argmax of its
+ * margins (the softmax is monotonic, so it is the most probable class); a variable is its margin
+ * (`reg:squarederror` has no transform), clamped into its documented range.
+ */
 export function predictSession(model: ServingModel, ctx: SessionContext): SessionPrediction {
-  const row = new Float32Array(prepareFeaturesV2(ctx));
-  const out = predictBundle(model.bundle, row, 1);
+  const { raw, row, margins } = model.scratch;
+  const { mean, std } = model.bundle.scaler;
+  prepareFeaturesV2(ctx, raw);
+  for (let c = 0; c < FEATURE_COUNT; c++) row[c] = (Math.fround(raw[c]) - mean[c]) / std[c];
+  const boosters = model.bundle.boosters;
   const cls = (name: TargetClassColumn) => {
     const labels = model.classLabels[name];
-    return labels[argmax(out[name], labels.length)];
+    return labels[argmax(boosters[name].predictRowMargin(row, margins[name]), labels.length)];
   };
   const vars = new Array<number>(CSS_VAR_COUNT);
-  for (let i = 0; i < CSS_VAR_COUNT; i++) vars[i] = clampVar(i, out[TARGET_VAR_COLUMNS[i]][0]);
+  for (let i = 0; i < CSS_VAR_COUNT; i++) {
+    const name = TARGET_VAR_COLUMNS[i];
+    vars[i] = clampVar(i, boosters[name].predictRowMargin(row, margins[name])[0]);
+  }
   return {
     css_class_density: cls('css_class_density') as SessionPrediction['css_class_density'],
     css_class_font: cls('css_class_font') as SessionPrediction['css_class_font'],
