@@ -53,15 +53,18 @@ export function shuffleLabels(csv: string, seed: number): string {
   return `${header}\n${out.join('\n')}\n`;
 }
 
+/** The ports and config a scenario step needs (an embedded test env, or cloud ports in the e2e test). */
+export type ScenarioStore = Pick<TestEnv, 'ports' | 'config'>;
+
 /** Train a candidate on CSV text with the full-retrain stage (never made current here). */
-export async function trainCandidate(env: TestEnv, name: string, csv: string): Promise<string> {
+export async function trainCandidate(env: ScenarioStore, name: string, csv: string): Promise<string> {
   const res = await runFullRetrain(env.ports, env.config, { dataPath: `datasets/candidates/${name}.csv`, dataBytes: Buffer.from(csv), runId: `run_candidate_${name}`, configHash: 'test', promoteFirst: false });
   if (!res.model_version) throw new Error(`training ${name} failed: ${res.reason}`);
   return res.model_version;
 }
 
 /** Simulate one day of sessions served by the store's serving state as it is now. */
-export async function simulateServedDay(env: TestEnv, day: string, seed: number): Promise<void> {
+export async function simulateServedDay(env: ScenarioStore, day: string, seed: number): Promise<void> {
   const { server } = openModelServer(env.ports, env.config, { actor: { kind: 'cli', id: 'test' } });
   const snap = await server.snapshot();
   await simulateToSink(env.ports.logs, { ...DAY, days: 1, startDate: day, seed }, { serve: (u, ctx) => server.serve(snap, u, ctx) });
