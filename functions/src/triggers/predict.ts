@@ -33,6 +33,8 @@ export const predict = onRequest(
   {
     region: config.pipeline.region,
     memory: '512MiB',
+    // Concurrent requests on one instance need a whole vCPU (Cloud Run).
+    cpu: 1,
     concurrency: 80,
     timeoutSeconds: 30,
     cors: true,
