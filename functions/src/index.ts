@@ -2,3 +2,6 @@
 export { collector } from './triggers/collector.ts';
 export { checker } from './triggers/checker.ts';
 export { trainer } from './triggers/trainer.ts';
+export { deployer } from './triggers/deployer.ts';
+export { canaryWatcher } from './triggers/canary-watcher.ts';
+export { predict } from './triggers/predict.ts';

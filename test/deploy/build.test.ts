@@ -1,7 +1,7 @@
 /**
  * The deployable: `functions/` compiles to plain JavaScript (as `firebase deploy` builds it) and
- * the compiled entry point exports exactly the three functions, wired to the configured topics and
- * schedule — what the Firebase CLI reads from each function's endpoint when it deploys.
+ * the compiled entry point exports exactly the six functions, wired to the configured topics,
+ * schedules and HTTPS — what the Firebase CLI reads from each function's endpoint when it deploys.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -16,7 +16,7 @@ const outDir = path.join(REPO_ROOT, 'functions', `.build-test-${process.pid}`);
 describe('deployable functions build', () => {
   after(() => rmSync(outDir, { recursive: true, force: true }));
 
-  it('compiles with tsconfig.build.json and exports checker, collector and trainer with their triggers', async () => {
+  it('compiles with tsconfig.build.json and exports checker, collector, trainer, deployer, canaryWatcher and predict with their triggers', async () => {
     const tsc = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     const res = spawnSync(process.execPath, [tsc, '-p', path.join(REPO_ROOT, 'functions', 'tsconfig.build.json'), '--outDir', outDir, '--sourceMap', 'false'], {
       encoding: 'utf8',
@@ -25,7 +25,7 @@ describe('deployable functions build', () => {
     copyFileSync(path.join(REPO_ROOT, 'config', 'retraining.yaml'), path.join(outDir, 'retraining.yaml'));
 
     const mod = await import(pathToFileURL(path.join(outDir, 'index.js')).href);
-    assert.deepEqual(Object.keys(mod).sort(), ['checker', 'collector', 'trainer']);
+    assert.deepEqual(Object.keys(mod).sort(), ['canaryWatcher', 'checker', 'collector', 'deployer', 'predict', 'trainer']);
     const config = parseConfig({});
     const endpoint = (name: string) => (mod[name] as { __endpoint: Record<string, any> }).__endpoint;
 
@@ -35,6 +35,10 @@ describe('deployable functions build', () => {
     assert.equal(endpoint('collector').eventTrigger.retry, true);
     assert.equal(endpoint('trainer').eventTrigger.eventFilters.topic, config.pipeline.topics.datasetReady);
     assert.equal(endpoint('trainer').eventTrigger.retry, true);
-    for (const name of ['checker', 'collector', 'trainer']) assert.deepEqual(endpoint(name).region, [config.pipeline.region]);
+    assert.equal(endpoint('deployer').eventTrigger.eventFilters.topic, config.pipeline.topics.modelTrained);
+    assert.equal(endpoint('deployer').eventTrigger.retry, true);
+    assert.equal(endpoint('canaryWatcher').scheduleTrigger.schedule, 'every 60 minutes');
+    assert.deepEqual(endpoint('predict').httpsTrigger, {});
+    for (const name of Object.keys(mod)) assert.deepEqual(endpoint(name).region, [config.pipeline.region]);
   });
 });

@@ -2,6 +2,11 @@
  * The simulated logs carry a learnable signal: a per-bucket lookup table on two or three
  * features, fitted on the first days and scored on the last ones, beats the majority class by
  * a clear margin on every class target. No engine involved; if this fails, no model can learn.
+ *
+ * The logs are those of a store with no deployed version: every session is served the default
+ * stylesheet (plus the simulated app's exploration). A user who does not react keeps the default
+ * class as their label, which inflates the majority class (font: medium, 56 % of labels instead
+ * of 51 % under the former rule-based serving), so the margin asked for is 5 points, not 10.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -76,9 +81,9 @@ describe('simulated logs carry a learnable signal', () => {
   });
 
   for (const target of TARGET_CLASS_COLUMNS) {
-    it(`${target}: a lookup table on a few features beats the majority class by ≥ 10 points on held-out days`, () => {
+    it(`${target}: a lookup table on a few features beats the majority class by ≥ 5 points on held-out days`, () => {
       const s = score(train, test, target);
-      assert.ok(s.lookup >= s.majority + 0.1, `lookup ${s.lookup.toFixed(3)} vs majority ${s.majority.toFixed(3)}`);
+      assert.ok(s.lookup >= s.majority + 0.05, `lookup ${s.lookup.toFixed(3)} vs majority ${s.majority.toFixed(3)}`);
     });
   }
 

@@ -5,22 +5,26 @@ import { registerCollect } from './commands/collect.ts';
 import { registerCompare } from './commands/compare.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerEvaluate } from './commands/evaluate.ts';
+import { registerDeploy } from './commands/deploy.ts';
+import { registerDeployments } from './commands/deployments.ts';
 import { registerFull } from './commands/full.ts';
 import { registerGc } from './commands/gc.ts';
 import { registerIncremental } from './commands/incremental.ts';
 import { registerModels } from './commands/models.ts';
+import { registerRollback } from './commands/rollback.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerStart } from './commands/start.ts';
 import { registerXgb } from './commands/xgb.ts';
-import { FailedResult, reportError } from './output.ts';
+import { ExitStatus, reportError } from './output.ts';
 
 /** Build the program with every subcommand registered. */
 export function buildProgram(): Command {
   const program = new Command('retrain')
-    .description('Adaptive UI model retraining pipeline: simulate, collect, train, decide — on Firebase or on one machine')
+    .description('Adaptive UI model retraining pipeline: simulate, collect, train, decide, deploy, serve — on Firebase or on one machine')
     .showHelpAfterError()
     .exitOverride();
-  // In pipeline order: the main job, data, training, the registry, the chain, the engine, config.
+  // In pipeline order: the main job, data, training, the registry, deployment and serving, the chain, the engine, config.
   registerStart(program);
   registerSimulate(program);
   registerCollect(program);
@@ -29,6 +33,10 @@ export function buildProgram(): Command {
   registerModels(program);
   registerEvaluate(program);
   registerCompare(program);
+  registerDeploy(program);
+  registerRollback(program);
+  registerDeployments(program);
+  registerServe(program);
   registerAuto(program);
   registerXgb(program);
   registerConfig(program);
@@ -49,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     // Help and version exit 0; any other commander error is a bad flag or argument: exit 2.
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    if (err instanceof FailedResult) return err.exitCode;
+    if (err instanceof ExitStatus) return err.code;
     return reportError(err, json);
   }
 }

@@ -102,15 +102,14 @@ export function createOutput(opts: { json?: boolean; quiet?: boolean } = {}): Ou
 }
 
 /**
- * Thrown by a command whose result is already printed but whose work failed (a pipeline run that
- * ended `failed`), so that the CLI exits 1 without printing anything more.
+ * Thrown by a command after it printed its result, to end with a non-zero exit code without an
+ * error message (a refused deployment, a damaged version found): the result says why.
  */
-export class FailedResult extends Error {
-  readonly exitCode = 1;
-
-  constructor(message = 'the command printed a failed result') {
-    super(message);
-    this.name = 'FailedResult';
+export class ExitStatus extends Error {
+  readonly code: number;
+  constructor(code: number) {
+    super(`exit ${code}`);
+    this.code = code;
   }
 }
 

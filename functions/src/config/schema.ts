@@ -100,6 +100,16 @@ export const DeploymentSchema = z
     rollbackEnabled: z.boolean().default(true).describe('Roll back automatically when the new version underperforms (original rollback_enabled).'),
     monitoringHours: z.number().positive().default(24).describe('Watch a new version this long before the deployment is final (original monitoring_hours).'),
     canaryPercentage: z.number().gt(0).lt(100).default(10).describe('Share of sessions served by a canary, in percent.'),
+    minCanarySessions: z.number().int().positive().default(200).describe('A canary is promoted only after at least this many of its sessions were scored against their late labels.'),
+  })
+  .prefault({});
+
+/** How the predict endpoint (`predict` function, `retrain serve`) serves versions. */
+export const ServingSchema = z
+  .strictObject({
+    stateRefreshSeconds: z.number().min(0).default(30).describe('Re-read the serving state (models/current.json) at most this often, in seconds; 0 = on every request.'),
+    maxCachedVersions: z.number().int().min(1).max(16).default(3).describe('Loaded versions kept in memory per instance (stable, canary, a fallback).'),
+    maxBodyBytes: z.number().int().min(1024).max(10_000_000).default(65_536).describe('Requests with a larger body are refused with 413, in bytes.'),
   })
   .prefault({});
 
@@ -219,6 +229,7 @@ export const RetrainingConfigSchema = z
     triggers: TriggersSchema,
     strategies: StrategiesSchema,
     deployment: DeploymentSchema,
+    serving: ServingSchema,
     dataCollection: DataCollectionSchema,
     validation: ValidationSchema,
     training: TrainingSchema,

@@ -11,7 +11,7 @@ import { WRITTEN_VERSION } from './model-keys.ts';
 import { getObjective } from './objective/registry.ts';
 import type { Objective } from './objective/objective.ts';
 import { validateParams, type ResolvedParams } from './params.ts';
-import { flattenForest, predictForest, predictLeaves, type FlatForest } from './predictor.ts';
+import { flattenForest, predictForest, predictLeaves, predictRowForest, type FlatForest } from './predictor.ts';
 import type { RegTree } from './tree/regtree.ts';
 
 /** Options of `Booster.predict`. */
@@ -87,6 +87,17 @@ export class Booster {
     const out = new Float32Array(nrow * k).fill(this.baseMargin());
     this.forest ??= flattenForest(this.trees, this.treeInfo);
     predictForest(this.forest, begin * k, end * k, data, nrow, ncol, k, out);
+    return out;
+  }
+
+  /**
+   * Margins (one per group) of a single row of `numFeature` values, written into `out` (reused by
+   * callers that predict one row at a time, like the serving path). Equal to `predictMargin`'s.
+   */
+  predictRowMargin(row: Float32Array, out: Float32Array = new Float32Array(this.numGroups)): Float32Array {
+    out.fill(this.baseMargin(), 0, this.numGroups);
+    this.forest ??= flattenForest(this.trees, this.treeInfo);
+    predictRowForest(this.forest, 0, this.trees.length, row, out);
     return out;
   }
 

@@ -130,6 +130,52 @@ export function predictForest(forest: FlatForest, t0: number, t1: number, data: 
   }
 }
 
+/**
+ * Add trees [t0, t1) to the margins of one row (`margin[group]`). One row's walk down a tree is a
+ * chain of dependent loads, so walking the trees one by one waits on memory at every step; four
+ * trees walked together overlap those waits (the serving path predicts one session at a time).
+ * Leaf values are added in tree order, so the margins equal `predictForest`'s bit for bit.
+ */
+export function predictRowForest(forest: FlatForest, t0: number, t1: number, row: Float32Array, margin: Float32Array): void {
+  const { treeOffset, depth, nodes, threshold, leaf, group } = forest;
+  let t = t0;
+  for (; t + 4 <= t1; t += 4) {
+    let n0 = treeOffset[t];
+    let n1 = treeOffset[t + 1];
+    let n2 = treeOffset[t + 2];
+    let n3 = treeOffset[t + 3];
+    // Leaves loop to themselves, so walking the deepest tree's steps is safe for all four.
+    const steps = Math.max(depth[t], depth[t + 1], depth[t + 2], depth[t + 3]);
+    for (let k = 0; k < steps; k++) {
+      const a0 = n0 * 3;
+      const a1 = n1 * 3;
+      const a2 = n2 * 3;
+      const a3 = n3 * 3;
+      const v0 = row[nodes[a0 + 1]];
+      const v1 = row[nodes[a1 + 1]];
+      const v2 = row[nodes[a2 + 1]];
+      const v3 = row[nodes[a3 + 1]];
+      n0 = nodes[a0] + (+(v0 >= threshold[n0]) | (+(v0 !== v0) & nodes[a0 + 2]));
+      n1 = nodes[a1] + (+(v1 >= threshold[n1]) | (+(v1 !== v1) & nodes[a1 + 2]));
+      n2 = nodes[a2] + (+(v2 >= threshold[n2]) | (+(v2 !== v2) & nodes[a2 + 2]));
+      n3 = nodes[a3] + (+(v3 >= threshold[n3]) | (+(v3 !== v3) & nodes[a3 + 2]));
+    }
+    margin[group[t]] += leaf[n0];
+    margin[group[t + 1]] += leaf[n1];
+    margin[group[t + 2]] += leaf[n2];
+    margin[group[t + 3]] += leaf[n3];
+  }
+  for (; t < t1; t++) {
+    let nid = treeOffset[t];
+    for (let k = 0, steps = depth[t]; k < steps; k++) {
+      const at = nid * 3;
+      const v = row[nodes[at + 1]];
+      nid = nodes[at] + (+(v >= threshold[nid]) | (+(v !== v) & nodes[at + 2]));
+    }
+    margin[group[t]] += leaf[nid];
+  }
+}
+
 /** The model's leaf id reached by every row in trees [t0, t1), as n × (t1 − t0) row-major. */
 export function predictLeaves(forest: FlatForest, t0: number, t1: number, data: Float32Array, nrow: number, ncol: number): Float32Array {
   const { treeOffset, depth, nodes, threshold, localId } = forest;

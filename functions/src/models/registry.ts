@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ArtifactStore } from '../ports/artifact-store.ts';
+import type { ArtifactStore, ObjectInfo } from '../ports/artifact-store.ts';
 import { ConflictError, DataError, NotFoundError } from '../shared/errors.ts';
 import { baseVersionName, isVersionName, modelsLayout, stamp, type ModelsLayout } from './layout.ts';
 import { ManifestSchema, type Manifest } from './manifest.ts';
@@ -64,6 +64,19 @@ export type CurrentPointer = z.infer<typeof CurrentPointerSchema>;
 export type PointerBackup = z.infer<typeof PointerBackupSchema>;
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 
+/**
+ * The serving state as stored, read without throwing: an unreadable `current.json` still has a
+ * generation, so that a rollback can replace it with one compare-and-swap write.
+ */
+export interface ServingStateRead {
+  /** The parsed state, or null when there is none or it is unreadable. */
+  pointer: CurrentPointer | null;
+  /** Generation of `current.json` (null when there is none). */
+  generation: string | null;
+  /** Why the stored state could not be read (invalid JSON, schema), else null. */
+  problem: string | null;
+}
+
 async function readJson<T>(store: ArtifactStore, path: string, schema: z.ZodType<T>): Promise<T | null> {
   if (!(await store.exists(path))) return null;
   let raw: unknown;
@@ -115,12 +128,36 @@ export class ModelRegistry {
     return pointer ? { pointer, generation: info.generation } : null;
   }
 
+  /** The serving state with its generation; an unreadable `current.json` is reported, not thrown. */
+  async readServingState(): Promise<ServingStateRead> {
+    const info = await this.store.stat(this.layout.current);
+    if (!info) return { pointer: null, generation: null, problem: null };
+    try {
+      const pointer = await readJson(this.store, this.layout.current, CurrentPointerSchema);
+      return pointer ? { pointer, generation: info.generation, problem: null } : { pointer: null, generation: null, problem: null };
+    } catch (err) {
+      if (!(err instanceof DataError)) throw err;
+      return { pointer: null, generation: info.generation, problem: err.message };
+    }
+  }
+
+  /**
+   * Replace the serving state in one compare-and-swap write: only if `current.json` is still at
+   * `expectedGeneration` (null: only if there is none yet). The stable and canary versions must
+   * be complete. ConflictError tells the loser of a race; nothing is written then.
+   */
+  async writeServingState(next: CurrentPointer, expectedGeneration: string | null): Promise<ObjectInfo> {
+    const state = CurrentPointerSchema.parse(next);
+    await this.manifest(state.version);
+    if (state.canary) await this.manifest(state.canary.version);
+    return await this.store.put(this.layout.current, jsonText(state), { ifGenerationMatch: expectedGeneration ?? '0', contentType: 'application/json' });
+  }
+
   /**
    * Point `current` at a complete version, only if the pointer is still at `expectedGeneration`
    * (`'0'` / null: only if there is none yet). ConflictError when another writer moved it first.
    */
   async moveCurrent(version: string, opts: { expectedGeneration: string | null; at: Date; runId?: string | null; reason: string; previousVersion?: string | null }): Promise<CurrentPointer> {
-    await this.manifest(version);
     const pointer: CurrentPointer = {
       version,
       previousVersion: opts.previousVersion ?? null,
@@ -130,7 +167,7 @@ export class ModelRegistry {
       canary: null,
       deploymentId: null,
     };
-    await this.store.put(this.layout.current, jsonText(pointer), { ifGenerationMatch: opts.expectedGeneration ?? '0', contentType: 'application/json' });
+    await this.writeServingState(pointer, opts.expectedGeneration === '0' ? null : opts.expectedGeneration);
     return pointer;
   }
 

@@ -14,6 +14,8 @@ export type Stage =
   | 'evaluate'
   | 'compare'
   | 'deploy'
+  | 'serve'
+  | 'monitor'
   | 'decide'
   | 'engine'
   | 'storage'

@@ -49,6 +49,12 @@ export interface PipelineLogger {
   progress(stage: Stage, fields: EventFields): void;
   warning(stage: Stage, message: string, fields?: EventFields): void;
   info(stage: Stage, message: string, fields?: EventFields): void;
+  /** A change of what users are served (or a refused one): one per deployment record. */
+  deployment(fields: EventFields & { deploymentId: string; action: string; outcome: string; fromVersion: string | null; toVersion: string | null; reason: string }): void;
+  /** The canary watcher's verdict on a canary or a fresh promotion, with the live numbers. */
+  canaryVerdict(fields: EventFields & { verdict: string; version: string; reason: string }): void;
+  /** A version the serving path could not use and what it served instead. */
+  servingFallback(fields: EventFields & { version: string; role: string; servedInstead: string | null; problem: string }): void;
 }
 
 function errorFields(err: unknown): Record<string, unknown> {
@@ -76,6 +82,11 @@ export function createLogger(sink: LogSink): PipelineLogger {
     progress: (stage, f) => emit('DEBUG', 'progress', stage, `${stage} progress`, f),
     warning: (stage, message, f) => emit('WARNING', 'warning', stage, message, f),
     info: (stage, message, f) => emit('INFO', 'info', stage, message, f),
+    deployment: (f) =>
+      emit(f.outcome === 'conflict' || f.outcome === 'rejected' || f.action === 'rollback' ? 'WARNING' : 'INFO', 'deployment', 'deploy', `${f.action} ${f.fromVersion ?? '-'} → ${f.toVersion ?? '-'}: ${f.outcome} (${f.reason})`, f),
+    canaryVerdict: (f) => emit(f.verdict === 'rollback' ? 'WARNING' : 'INFO', 'canary_verdict', 'monitor', `${f.version}: ${f.verdict} (${f.reason})`, f),
+    servingFallback: (f) =>
+      emit('ERROR', 'serving_fallback', 'serve', `${f.role} version ${f.version} cannot be served (${f.problem}); serving ${f.servedInstead ?? 'the default stylesheet'}`, f),
   };
 }
 

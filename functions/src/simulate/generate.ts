@@ -12,7 +12,7 @@ import { dayStartMs, parseSimulationOptions, sessionsPerDay, type SimulationOpti
 import { createUser, drawContext, drawLocalMinute, type SimUser } from './population.ts';
 import { drawPreferences, type Preferences } from './preferences.ts';
 import { Rng } from './prng.ts';
-import { serve } from './serving.ts';
+import { defaultSessionServer, serve, type SessionServer } from './serving.ts';
 
 const DAY_MS = 86_400_000;
 const MIN_NORMAL_SESSION_MS = 30_000;
@@ -74,8 +74,12 @@ function duration(kind: SessionKind, rng: Rng): number {
   return Math.round(Math.min(Math.max(ms, MIN_NORMAL_SESSION_MS), 4 * 3600_000));
 }
 
-/** Generate sessions with their hidden truth (tests and analyses); `stats` is updated as they are consumed. */
-export function* simulateSessions(input: SimulationOptionsInput = {}, stats: SimulationStats = newSimulationStats()): Generator<SimulatedSession> {
+/**
+ * Generate sessions with their hidden truth (tests and analyses); `stats` is updated as they are
+ * consumed. `server` answers what each session is served (default: the default stylesheet, as a
+ * store with no deployed version would).
+ */
+export function* simulateSessions(input: SimulationOptionsInput = {}, stats: SimulationStats = newSimulationStats(), server: SessionServer = defaultSessionServer): Generator<SimulatedSession> {
   const o = parseSimulationOptions(input);
   const root = new Rng(o.seed);
   const popRng = root.fork(1);
@@ -122,7 +126,7 @@ export function* simulateSessions(input: SimulationOptionsInput = {}, stats: Sim
       const ctx = drawContext(user, hour, weekday, contextShift > 0 && rng.chance(contextShift), contextShift, rng);
       user.sessions++;
       const kind = drawKind(o, rng);
-      const served = serve(ctx, rng);
+      const served = serve(server, user.id, ctx, rng);
       const truth = drawPreferences(user, ctx, preferenceShift, rng);
       const reaction = react(ctx, served, noisyPreferences(truth, o.labelNoise, rng), kind, o.reactionRate, rng);
       const id = `sim${o.seed}-${stamp}-${String(k).padStart(6, '0')}`;
@@ -159,6 +163,6 @@ export function* simulateSessions(input: SimulationOptionsInput = {}, stats: Sim
 }
 
 /** Generate stored documents only, streaming (benchmarks generate a million this way). */
-export function* simulateLogs(input: SimulationOptionsInput = {}, stats?: SimulationStats): Generator<RawLog> {
-  for (const s of simulateSessions(input, stats)) yield s.raw;
+export function* simulateLogs(input: SimulationOptionsInput = {}, stats?: SimulationStats, server?: SessionServer): Generator<RawLog> {
+  for (const s of simulateSessions(input, stats, server)) yield s.raw;
 }

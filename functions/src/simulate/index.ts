@@ -4,3 +4,4 @@ export { simulateLogs, simulateSessions, newSimulationStats, type SimulatedSessi
 export { simulateToSink, DEFAULT_BATCH_SIZE, type SimulationSummary, type RunOptions } from './run.ts';
 export { MALFORMED_KINDS, type MalformedKind } from './malformed.ts';
 export { Rng } from './prng.ts';
+export { serve, defaultSessionServer, SERVING_SHARES, type SessionServer } from './serving.ts';

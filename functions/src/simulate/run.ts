@@ -6,6 +6,7 @@
 import type { LogSink, RawLog } from '../ports/log-store.ts';
 import { simulateLogs, newSimulationStats, type SimulationStats } from './generate.ts';
 import { parseSimulationOptions, plannedSessions, type SimulationOptions, type SimulationOptionsInput } from './options.ts';
+import type { SessionServer } from './serving.ts';
 
 /** Documents per `append` call by default (Firestore's batch limit is 500 writes). */
 export const DEFAULT_BATCH_SIZE = 500;
@@ -33,6 +34,8 @@ export interface RunOptions {
   batchSize?: number;
   /** Called after each batch with the documents written so far and the planned total. */
   onProgress?: (written: number, total: number) => void;
+  /** What sessions are served (a model server's snapshot); default the default stylesheet. */
+  serve?: SessionServer;
 }
 
 /** Generate the logs of `input` into `sink`, batch by batch, and return the summary. */
@@ -43,7 +46,7 @@ export async function simulateToSink(sink: LogSink, input: SimulationOptionsInpu
   const stats = newSimulationStats();
   let batch: RawLog[] = [];
   let written = 0;
-  for (const log of simulateLogs(o, stats)) {
+  for (const log of simulateLogs(o, stats, run.serve)) {
     batch.push(log);
     if (batch.length >= batchSize) {
       await sink.append(batch);

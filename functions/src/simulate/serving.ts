@@ -1,61 +1,41 @@
 /**
- * What the simulated app served: a crude "current model" (rules on the OS settings and the
- * device), a canary share, the default stylesheet for a share of sessions, and some exploration
- * (a random class) so that every class is served and labels are not only the served ones.
+ * What the simulated app served: the answer of the real serving path (serving/model-server.ts —
+ * the current and canary versions of the store being simulated into, or the default stylesheet
+ * before any version exists), so that live metrics and canary verdicts on simulated sessions
+ * measure our models. On top, the simulated app explores: with `SERVING_SHARES.explore` per
+ * class it shows a random class instead (and the variable that goes with it), so every class is
+ * served and labels are not only the served ones. Latency is drawn from the seeded stream, not
+ * measured, so that the same seed still gives identical documents.
  */
 import { DENSITY_CLASSES, FONT_CLASSES, THEME_CLASSES, type SessionContext, type ServedPrediction } from '../data/log-schema.ts';
-import { FONT_SCALE_OF_CLASS, SPACING_OF_DENSITY, VAR_SPECS } from '../data/targets.ts';
+import { FONT_SCALE_OF_CLASS, SPACING_OF_DENSITY } from '../data/targets.ts';
+import { defaultServed } from '../serving/default-stylesheet.ts';
 import type { Rng } from './prng.ts';
 
-/** Model version names the simulated app reports. */
-export const SIM_MODEL_VERSIONS = { current: 'v_20251201_020000', canary: 'v_20251215_020000' } as const;
+/** Answers one session synchronously (a model server's `serve` bound to a snapshot). */
+export type SessionServer = (userId: string, ctx: SessionContext) => ServedPrediction;
 
-/** Share of sessions served the default stylesheet, the canary, and a random class per target. */
-export const SERVING_SHARES = { default: 0.1, canary: 0.05, explore: 0.15 } as const;
+/** Share of sessions per class target where the simulated app shows a random class. */
+export const SERVING_SHARES = { explore: 0.15 } as const;
+
+/** The server of a store with no deployed version: the default stylesheet for everyone. */
+export const defaultSessionServer: SessionServer = () => defaultServed();
 
 const round = (v: number, step: number) => Math.round(v / step) * step;
 
-/** The served classes and variables of one session. */
-export function serve(ctx: SessionContext, rng: Rng): ServedPrediction {
-  const touch = ctx.input_modality === 'touch' || ctx.input_modality === 'pen';
-  const r = rng.next();
-  if (r < SERVING_SHARES.default) {
-    return {
-      model_version: null,
-      variant: 'default',
-      css_class_density: 'comfortable',
-      css_class_font: 'medium',
-      css_class_theme: 'light',
-      css_vars: VAR_SPECS.map((s) => s.default),
-    };
+/** The served block of one session: the server's answer, explored, with a seeded latency. */
+export function serve(server: SessionServer, userId: string, ctx: SessionContext, rng: Rng): ServedPrediction {
+  const served = server(userId, ctx);
+  const out: ServedPrediction = { ...served, css_vars: [...served.css_vars] };
+  if (rng.chance(SERVING_SHARES.explore)) {
+    out.css_class_font = rng.pick(FONT_CLASSES);
+    out.css_vars[0] = FONT_SCALE_OF_CLASS[out.css_class_font];
   }
-  const variant = r < SERVING_SHARES.default + SERVING_SHARES.canary ? 'canary' : 'current';
-  const fs = ctx.os_font_scale ?? 1;
-  let font: ServedPrediction['css_class_font'] = fs >= 1.15 ? 'large' : fs <= 0.9 ? 'small' : 'medium';
-  let theme: ServedPrediction['css_class_theme'] =
-    ctx.prefers_contrast === 'more' || ctx.forced_colors === true ? 'high-contrast' : ctx.prefers_color_scheme === 'dark' ? 'dark' : 'light';
-  let density: ServedPrediction['css_class_density'] =
-    ctx.device_class === 'tv' ? 'spacious' : !touch && ctx.viewport_width >= 1600 ? 'compact' : 'comfortable';
-  if (rng.chance(SERVING_SHARES.explore)) font = rng.pick(FONT_CLASSES);
-  if (rng.chance(SERVING_SHARES.explore)) theme = rng.pick(THEME_CLASSES);
-  if (rng.chance(SERVING_SHARES.explore)) density = rng.pick(DENSITY_CLASSES);
-  const hc = theme === 'high-contrast';
-  return {
-    model_version: SIM_MODEL_VERSIONS[variant],
-    variant,
-    css_class_density: density,
-    css_class_font: font,
-    css_class_theme: theme,
-    css_vars: [
-      FONT_SCALE_OF_CLASS[font],
-      1.5,
-      SPACING_OF_DENSITY[density],
-      touch ? 44 : 32,
-      hc ? 2 : 8,
-      ctx.prefers_reduced_motion ? 0 : 200,
-      hc ? 1.6 : 1,
-      hc ? 0.8 : 1,
-    ],
-    latency_ms: round(4 + rng.next() * 20, 0.1),
-  };
+  if (rng.chance(SERVING_SHARES.explore)) out.css_class_theme = rng.pick(THEME_CLASSES);
+  if (rng.chance(SERVING_SHARES.explore)) {
+    out.css_class_density = rng.pick(DENSITY_CLASSES);
+    out.css_vars[2] = SPACING_OF_DENSITY[out.css_class_density];
+  }
+  out.latency_ms = round(0.2 + rng.next() * 2, 0.001);
+  return out;
 }

@@ -60,9 +60,10 @@ describe('the chain on the embedded backend', () => {
     assert.equal(result.model_version, run?.outputs.version);
     assert.deepEqual(await versions(env), [run!.outputs.version]);
     for (const key of ['status', 'stages', 'model_version', 'start_time', 'end_time', 'duration_minutes']) assert.ok(key in result, key);
-    assert.deepEqual(Object.keys(result.stages), ['check', 'data_collection', 'data_validation', 'strategy', 'retraining', 'validation']);
-    // The original's stage 6: the first version passes the gate (nothing to compare with yet).
+    // Stage 6 (validation) and stage 7 (deployment, skipped while deployment.autoDeploy is off, the default).
+    assert.deepEqual(Object.keys(result.stages), ['check', 'data_collection', 'data_validation', 'strategy', 'retraining', 'validation', 'deployment']);
     assert.equal((result.stages.validation as { performance_acceptable: boolean }).performance_acceptable, true);
+    assert.deepEqual(result.stages.deployment, { status: 'skipped', reason: 'auto-deployment disabled' });
 
     // A duplicated retrain request (Pub/Sub delivers at least once): no second version, no new attempt.
     const decision = (await env.ports.records.get('trigger_decisions', run!.trigger.decisionId!))!.data as { request: unknown };
@@ -75,6 +76,26 @@ describe('the chain on the embedded backend', () => {
     assert.equal(after?.status, 'succeeded');
     assert.equal(after?.stages.collect?.attempts, 1);
     assert.equal(after?.stages.train?.attempts, 1);
+  });
+
+  it('with deployment.autoDeploy the chain deploys the trained version itself (stage 7), once even when model-trained is redelivered', async () => {
+    env = await openTestEnv(NOW, { ...QUICK, deployment: { autoDeploy: true, strategy: 'immediate' } });
+    await seedLogs(env.ports, { startDate: '2026-02-16', days: 14 });
+    const { result, run } = await runChain(env.ports, env.config, { mode: 'force', steps: defaultSteps });
+    assert.equal(result.status, 'success', JSON.stringify(result, null, 2));
+    const dep = result.stages.deployment as Record<string, unknown>;
+    assert.deepEqual([dep.status, dep.deployment_id, dep.to_version], ['applied', `dep_${run!.runId}`, run!.outputs.version]);
+    const state = await new ModelRegistry(env.ports.artifacts).readServingState();
+    assert.equal(state.pointer?.deploymentId, `dep_${run!.runId}`);
+
+    // Pub/Sub delivers model-trained again: the run's deployment is found, nothing is deployed twice.
+    const trained = { runId: run!.runId, status: 'success', version: run!.outputs.version, strategy: 'full', metrics: {} };
+    const off = await subscribeSteps(env.ports, env.config, defaultSteps, createLogger(silentSink));
+    await env.ports.bus.publish(env.config.pipeline.topics.modelTrained, trained);
+    await env.ports.bus.drain!();
+    await off();
+    assert.equal((await env.ports.records.list(env.config.pipeline.collections.deployments)).length, 1);
+    assert.equal((await new ModelRegistry(env.ports.artifacts).readServingState()).generation, state.generation);
   });
 
   it('a week later the scheduled run updates the serving model incrementally', async () => {

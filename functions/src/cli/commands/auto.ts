@@ -14,7 +14,7 @@ import { toOriginalCheck, type TriggerDecision } from '../../stages/decide/decis
 import { runChain } from '../../stages/pipeline/chain.ts';
 import type { PipelineResult } from '../../stages/pipeline/result.ts';
 import { defaultSteps } from '../../stages/pipeline/steps.ts';
-import { createOutput, FailedResult } from '../output.ts';
+import { createOutput, ExitStatus } from '../output.ts';
 
 /** Flags of `retrain auto`. */
 export interface AutoFlags {
@@ -90,6 +90,8 @@ export function renderPipeline(r: PipelineResult): string {
     for (const i of va.issues ?? []) lines.push(`      ✗ ${i}`);
     for (const w of va.warnings ?? []) lines.push(`      ! ${w}`);
   }
+  const dep = stages.deployment;
+  if (dep && dep.status !== 'not_run') lines.push(`  deployment       ${dep.status}${dep.to_version ? `  ${dep.from_version ?? '-'} → ${dep.to_version}` : ''}${dep.reason ? `  (${dep.reason})` : ''}`);
   if (r.error) lines.push(`  error: ${r.error}`);
   if (r.reason) lines.push(`  ${r.reason}`);
   return lines.join('\n');
@@ -135,7 +137,7 @@ export function registerAuto(program: Command): void {
       const ports = await openPorts(config, { backend: backendOf(flags), ...(flags.root ? { root: flags.root } : {}) });
       try {
         const { ok } = await runAuto(ports, config, flags);
-        if (!ok) throw new FailedResult(`run ${flags.mode} failed`);
+        if (!ok) throw new ExitStatus(1);
       } finally {
         await closePorts(ports);
       }

@@ -1,4 +1,7 @@
-/** `retrain simulate`: write realistic simulated sessions into the configured backend's log store. */
+/**
+ * `retrain simulate`: write realistic simulated sessions into the configured backend's log store,
+ * served by that store's serving path (its current and canary versions, or the default stylesheet).
+ */
 import type { Command } from 'commander';
 import { closePorts, openPorts } from '../../adapters/open.ts';
 import { formatIssues, loadConfig } from '../../config/load.ts';
@@ -7,6 +10,8 @@ import type { LogSink } from '../../ports/log-store.ts';
 import { ConfigError } from '../../shared/errors.ts';
 import { SimulationOptionsSchema, parseSimulationOptions, plannedSessions, type SimulationOptions } from '../../simulate/options.ts';
 import { DEFAULT_BATCH_SIZE, simulateToSink, type SimulationSummary } from '../../simulate/run.ts';
+import type { SessionServer } from '../../simulate/serving.ts';
+import { openModelServer } from '../../serving/open-server.ts';
 import { createOutput } from '../output.ts';
 import { storeOptions } from '../options.ts';
 
@@ -35,6 +40,10 @@ export interface SimulateTarget {
   sink: LogSink;
   /** A human-readable description of the store (backend, path). */
   where: string;
+  /** What sessions are served: the store's serving path (default: the default stylesheet). */
+  serve?: SessionServer;
+  /** What `serve` serves (`v_… (canary v_… 10 %)`), for the summary. */
+  servedBy?: string;
   close(): Promise<void>;
 }
 
@@ -83,17 +92,38 @@ export function simulationOptionsFromFlags(flags: SimulateFlags, now: Date): Sim
   return res.data;
 }
 
-/** The default target: the log store of the backend `openPorts` opens (the others stay unused). */
+/**
+ * The default target: the log store of the backend `openPorts` opens, with sessions served by
+ * that store's serving path (a snapshot of its serving state taken now).
+ */
 const openWithPorts: OpenSimulateTarget = async (config, opts) => {
   const ports = await openPorts(config, opts);
   const backend = opts.backend ?? process.env.RETRAIN_BACKEND ?? 'embedded';
-  return { sink: ports.logs, where: `${backend} log store (${config.pipeline.collections.interactionLogs})`, close: () => closePorts(ports) };
+  try {
+    const { server } = openModelServer(ports, config, { actor: { kind: 'cli', id: 'simulate' } });
+    const snap = await server.snapshot();
+    const c = snap.canary;
+    return {
+      sink: ports.logs,
+      where: `${backend} log store (${config.pipeline.collections.interactionLogs})`,
+      serve: (userId, ctx) => server.serve(snap, userId, ctx),
+      servedBy: snap.stable ? `${snap.stable.version}${c ? ` (canary ${c.model.version} for ${c.percentage} %)` : ''}` : 'the default stylesheet (no deployed version)',
+      close: async () => {
+        await server.idle();
+        await closePorts(ports);
+      },
+    };
+  } catch (err) {
+    await closePorts(ports);
+    throw err;
+  }
 };
 
-function human(s: SimulationSummary & { where: string; seconds: number }): string {
+function human(s: SimulationSummary & { where: string; seconds: number; servedBy: string }): string {
   const pct = (n: number) => `${n} (${s.logsWritten ? ((100 * n) / s.logsWritten).toFixed(1) : '0.0'} %)`;
   return [
     `wrote ${s.logsWritten} sessions to the ${s.where} in ${s.seconds.toFixed(1)} s`,
+    `  served by ${s.servedBy}`,
     `  users ${s.users}, days ${s.days}, seed ${s.seed}`,
     `  time range ${s.firstTimestamp ?? '-'} … ${s.lastTimestamp ?? '-'}`,
     `  short (< 30 s) ${pct(s.shortSessions)}, idle ${pct(s.idleSessions)}, bot-like ${pct(s.botSessions)}, malformed ${pct(s.badLogs)}`,
@@ -142,12 +172,12 @@ export function registerSimulate(program: Command, open: OpenSimulateTarget = op
       const bar = out.progress('simulate', plannedSessions(options));
       let summary: SimulationSummary;
       try {
-        summary = await simulateToSink(target.sink, options, { batchSize, onProgress: (written) => bar.update(written) });
+        summary = await simulateToSink(target.sink, options, { batchSize, serve: target.serve, onProgress: (written) => bar.update(written) });
       } finally {
         bar.stop();
         await target.close();
       }
       const seconds = (performance.now() - started) / 1000;
-      out.result({ status: 'ok', where: target.where, seconds: Math.round(seconds * 1000) / 1000, ...summary }, human);
+      out.result({ status: 'ok', where: target.where, servedBy: target.servedBy ?? 'the default stylesheet', seconds: Math.round(seconds * 1000) / 1000, ...summary }, human);
     });
 }

@@ -16,7 +16,7 @@ import { simulateToSink, type SimulationSummary } from '../../simulate/run.ts';
 import { runChain } from '../../stages/pipeline/chain.ts';
 import type { PipelineResult } from '../../stages/pipeline/result.ts';
 import { defaultSteps } from '../../stages/pipeline/steps.ts';
-import { createOutput, FailedResult } from '../output.ts';
+import { createOutput, ExitStatus } from '../output.ts';
 import { renderPipeline } from './auto.ts';
 
 const DAY_MS = 86_400_000;
@@ -117,7 +117,7 @@ export function registerStart(program: Command): void {
           },
         };
         out.result(res, human);
-        if (result.status === 'failed') throw new FailedResult('the run failed');
+        if (result.status === 'failed') throw new ExitStatus(1);
       } finally {
         await closePorts(ports);
       }

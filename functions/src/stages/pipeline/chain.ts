@@ -1,7 +1,7 @@
 /**
  * The whole chain from one process (`retrain auto --mode force|scheduled`, `retrain start`, the
  * end-to-end test): decide, open the run and publish its request, then let the bus carry it
- * through collect → validate → train. On the embedded backend the step handlers are subscribed
+ * through collect → validate → train → deploy. On the embedded backend the step handlers are subscribed
  * here, exactly as the deployed functions are subscribed to their topics, and the bus is drained;
  * on the cloud the deployed functions do the work and the run record is watched until it ends.
  */
@@ -10,6 +10,7 @@ import type { Delivery, Ports } from '../../ports/index.ts';
 import { TransientError } from '../../shared/errors.ts';
 import { createLogger, silentSink, type PipelineLogger } from '../../shared/logger.ts';
 import { decide } from '../decide/decide.ts';
+import { getDeployment, runDeploymentId } from '../deploy/deployment-store.ts';
 import type { CheckMode } from '../decide/ids.ts';
 import type { Trigger } from '../decide/trigger.ts';
 import { requestRetrain } from './request.ts';
@@ -25,6 +26,8 @@ export interface ChainSteps {
   retrainRequest: StepHandler;
   /** `dataset-ready` → model version → `model-trained`. */
   datasetReady: StepHandler;
+  /** `model-trained` → deployment (when `deployment.autoDeploy`). */
+  modelTrained?: StepHandler;
 }
 
 /** Options of one chain run. */
@@ -58,6 +61,7 @@ export async function subscribeSteps(ports: Ports, config: RetrainingConfig, ste
   const offs = [
     await ports.bus.subscribe(topics.retrainRequests, bind(steps.retrainRequest)),
     await ports.bus.subscribe(topics.datasetReady, bind(steps.datasetReady)),
+    ...(steps.modelTrained ? [await ports.bus.subscribe(topics.modelTrained, bind(steps.modelTrained))] : []),
   ];
   return async () => {
     for (const off of offs) await off();
@@ -102,5 +106,6 @@ export async function runChain(ports: Ports, config: RetrainingConfig, opts: Run
     await requestRetrain(ports, config, decision, { log });
     run = await waitForRun(ports, config, decision.runId, { timeoutMs: opts.waitTimeoutMs, pollMs: opts.pollMs });
   }
-  return { result: pipelineResult(decision, run, start, ports.clock.now()), run };
+  const deployment = { autoDeploy: config.deployment.autoDeploy, record: run ? await getDeployment(ports, config, runDeploymentId(run.runId)) : null };
+  return { result: pipelineResult(decision, run, start, ports.clock.now(), { deployment }), run };
 }

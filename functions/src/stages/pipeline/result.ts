@@ -5,6 +5,7 @@
  * run record, so the CLI prints what the records say, not what it believes happened.
  */
 import { toOriginalCheck, type TriggerDecision } from '../decide/decision.ts';
+import type { DeploymentRecord } from '../deploy/deployment-record.ts';
 import type { RunRecord, StageRecord } from './run-record.ts';
 
 /** `success` | `failed` | `skipped` as in the original, plus `dry_run` and `pending` (cloud run still going). */
@@ -55,8 +56,24 @@ const STATUS: Record<RunRecord['status'], PipelineStatus> = {
   failed: 'failed',
 };
 
+/** What the chain knows of the run's deployment (the original stage 7). */
+export interface DeploymentStep {
+  autoDeploy: boolean;
+  /** The run's deployment record (`dep_<runId>`), when the deployer wrote one. */
+  record: DeploymentRecord | null;
+}
+
+/** Stage 7 in the original's terms: skipped when auto-deployment is off, else the record's outcome. */
+function deploymentView(run: RunRecord, step: DeploymentStep | undefined): Record<string, unknown> {
+  if (!run.outputs.version || run.status !== 'succeeded') return { status: 'not_run' };
+  if (!step || !step.autoDeploy) return { status: 'skipped', reason: 'auto-deployment disabled' };
+  const r = step.record;
+  if (!r) return { status: 'pending', reason: 'the deployer has not recorded a deployment for this run yet' };
+  return { status: r.outcome, deployment_id: r.deploymentId, action: r.action, strategy: r.strategy, from_version: r.fromVersion, to_version: r.toVersion, percentage: r.percentage, reason: r.reason };
+}
+
 /** Build the result from a decision, the run it started (if any) and the wall-clock bounds. */
-export function pipelineResult(decision: TriggerDecision, run: RunRecord | null, start: Date, end: Date, opts: { dryRun?: boolean } = {}): PipelineResult {
+export function pipelineResult(decision: TriggerDecision, run: RunRecord | null, start: Date, end: Date, opts: { dryRun?: boolean; deployment?: DeploymentStep } = {}): PipelineResult {
   const base = {
     run_id: decision.runId,
     start_time: start.toISOString(),
@@ -88,6 +105,7 @@ export function pipelineResult(decision: TriggerDecision, run: RunRecord | null,
     strategy: { strategy: out.strategy ?? decision.strategy },
     retraining: stageView(train, { model_version: out.version ?? null, metrics: out.metrics ?? {} }),
     validation: validationView(train),
+    deployment: deploymentView(run, opts.deployment),
   };
   const status = STATUS[run.status];
   return {
