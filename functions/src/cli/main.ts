@@ -8,6 +8,7 @@ import { registerIncremental } from './commands/incremental.ts';
 import { registerModels } from './commands/models.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerStart } from './commands/start.ts';
+import { registerStatus } from './commands/status.ts';
 import { registerXgb } from './commands/xgb.ts';
 import { reportError } from './output.ts';
 
@@ -17,7 +18,7 @@ export function buildProgram(): Command {
     .description('Adaptive UI model retraining pipeline: simulate, collect, train, decide — on Firebase or on one machine')
     .showHelpAfterError()
     .exitOverride();
-  // In pipeline order: the main job, data, training, the registry, the chain, the engine, config.
+  // In pipeline order: the main job, data, training, the registry, the chain, watching it, the engine, config.
   registerStart(program);
   registerSimulate(program);
   registerCollect(program);
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerIncremental(program);
   registerModels(program);
   registerAuto(program);
+  registerStatus(program);
   registerXgb(program);
   registerConfig(program);
   return program;

@@ -15,6 +15,7 @@ export type Stage =
   | 'compare'
   | 'deploy'
   | 'decide'
+  | 'report'
   | 'engine'
   | 'storage'
   | 'cli';
