@@ -2,3 +2,4 @@
 export { collector } from './triggers/collector.ts';
 export { checker } from './triggers/checker.ts';
 export { trainer } from './triggers/trainer.ts';
+export { dashboard } from './triggers/dashboard.ts';

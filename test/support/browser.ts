@@ -5,8 +5,6 @@
  * must work offline anyway).
  */
 import { existsSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
@@ -18,9 +16,11 @@ export function browserSkipReason(): string | null {
   return existsSync(CHROMIUM_PATH) ? null : `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`;
 }
 
-/** Launch headless Chromium with a fresh profile and no background networking. */
+/**
+ * Launch headless Chromium with a fresh profile (playwright makes a temporary one per launch and
+ * refuses a `--user-data-dir` argument) and no background networking.
+ */
 export async function launchChromium(): Promise<Browser> {
-  const profile = mkdtempSync(path.join(tmpdir(), 'retrain-chromium-'));
   return await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -32,7 +32,6 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${profile}`,
     ],
   });
 }

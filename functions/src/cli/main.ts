@@ -1,8 +1,10 @@
 /** The `retrain` command: one program, one file per subcommand under `commands/`. */
 import { Command, CommanderError } from 'commander';
+import { registerAccess } from './commands/access.ts';
 import { registerAuto } from './commands/auto.ts';
 import { registerCollect } from './commands/collect.ts';
 import { registerConfig } from './commands/config.ts';
+import { registerDashboard } from './commands/dashboard.ts';
 import { registerFull } from './commands/full.ts';
 import { registerIncremental } from './commands/incremental.ts';
 import { registerModels } from './commands/models.ts';
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   registerModels(program);
   registerAuto(program);
   registerStatus(program);
+  registerDashboard(program);
+  registerAccess(program);
   registerXgb(program);
   registerConfig(program);
   return program;

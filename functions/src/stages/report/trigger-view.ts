@@ -28,7 +28,7 @@ function words(key: string): Set<string> {
  * A trigger not in KNOWN_SIGNALS: its signal is its first numeric value that is neither a
  * threshold nor a setting, and its thresholds are the threshold-named numbers sharing a word with
  * the signal's key (`accuracy_threshold` for `live_accuracy`, `feature_threshold_psi` for
- * `max_feature_psi`), so that a chart never puts a count beside a share.
+ * `worst_feature_psi`), so that a chart never puts a count beside a share.
  */
 export function inferSignal(values: TriggerResult['values']): { value: string | null; thresholds: string[] } {
   const numeric = Object.entries(values).filter(([, v]) => typeof v === 'number' || v === null);
