@@ -128,7 +128,7 @@ describe('the dashboard handler with the admin-claim policy', () => {
       assert.equal((await get(closed, path, { headers: { Authorization: 'Bearer forged' } })).status, 401, path);
       const user = await get(closed, path, { headers: { Authorization: 'Bearer user' } });
       assert.equal(user.status, 403, path);
-      assert.match((await user.json()).error, /admin/);
+      assert.match(((await user.json()) as { error: string }).error, /admin/);
       assert.equal((await get(closed, path, { headers: { Authorization: 'Bearer admin' } })).status, 200, path);
     }
   });
