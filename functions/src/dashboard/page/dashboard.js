@@ -298,6 +298,10 @@
     if (!state.loading && left === 0 && !document.hidden) void load();
   }
   document.getElementById('refresh-now').addEventListener('click', () => void load());
+  // A new `#token=` given to an open tab takes effect at once.
+  window.addEventListener('hashchange', () => {
+    if (/(?:^#|&)token=/.test(location.hash)) void load();
+  });
   setInterval(tick, 1000);
   void load();
 })();
