@@ -45,13 +45,14 @@ export function registerDashboard(program: Command): void {
         await closePorts(ports);
         throw err;
       });
+      // Listen for the stop signals before saying where we are: a caller may stop us as soon as it knows.
+      const stopped = new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
       if (!isLoopback(flags.host)) out.warn(`listening on ${flags.host}: anyone who can reach this address can read the dashboard (there is no sign-in)`);
       out.result({ url: server.url, store: ports.artifacts.root }, () => `Dashboard at ${server.url} (store ${ports.artifacts.root}); Ctrl-C stops it.`);
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await stopped;
       await server.close();
       await closePorts(ports);
     });
