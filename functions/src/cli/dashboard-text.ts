@@ -103,7 +103,7 @@ export function renderDashboard(d: DashboardData): string {
   const next = up.nextChecks[0];
   if (next) add(`next check ${when(next)} (in ${num((Date.parse(next) - Date.parse(d.generatedAt)) / DAY_MS, 1)} days; ${up.schedule} in ${up.timeZone}), then ${up.nextChecks.slice(1).map(when).join(', ')}`);
   else add(`no next check: ${up.scheduleError ?? 'the schedule names no future instant'}`);
-  add(`would decide now: ${up.decisionNow.recommendation}`);
+  add(`would decide now: ${up.decisionNow.recommendation}${up.decisionNow.blockedBy.length ? ` (held back by ${up.decisionNow.blockedBy.join(', ')})` : ''}`);
   lines.push('');
 
   section('Recent deployments');
