@@ -51,7 +51,7 @@ describe('the dashboard handler (loopback, no sign-in)', () => {
   });
 
   it('serves the chart libraries from the installed packages and the page scripts; nothing else under assets/', async () => {
-    for (const [name, marker] of [['vega.min.js', 'vega'], ['vega-lite.min.js', 'vegaLite'], ['vega-embed.min.js', 'vegaEmbed'], ['dashboard.js', 'api/dashboard'], ['charts.js', 'DashboardCharts'], ['dashboard.css', '.card']]) {
+    for (const [name, marker] of [['vega.min.js', 'vega'], ['vega-lite.min.js', 'vegaLite'], ['vega-embed.min.js', 'vegaEmbed'], ['dashboard.js', 'api/dashboard'], ['charts.js', 'DashboardCharts'], ['sections.js', 'DashboardSections'], ['dashboard.css', '.card']]) {
       const res = await get(open, `/assets/${name}`);
       assert.equal(res.status, 200, name);
       assert.ok((await res.text()).includes(marker), name);

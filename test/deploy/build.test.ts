@@ -25,7 +25,7 @@ describe('deployable functions build', () => {
     assert.equal(res.status, 0, `tsc failed:\n${res.stdout}\n${res.stderr}`);
     const copy = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'copy-build-files.mjs'), outDir], { encoding: 'utf8' });
     assert.equal(copy.status, 0, copy.stderr);
-    for (const file of ['retraining.yaml', 'dashboard/page/index.html', 'dashboard/page/dashboard.js', 'dashboard/page/charts.js', 'dashboard/page/dashboard.css']) {
+    for (const file of ['retraining.yaml', 'dashboard/page/index.html', 'dashboard/page/dashboard.js', 'dashboard/page/charts.js', 'dashboard/page/sections.js', 'dashboard/page/dashboard.css']) {
       assert.ok(existsSync(path.join(outDir, file)), file);
     }
 

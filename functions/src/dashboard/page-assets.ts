@@ -35,6 +35,7 @@ export const ASSETS: Readonly<Record<string, AssetSource>> = {
   'vega-embed.min.js': { file: () => packageBuildFile('vega-embed', 'vega-embed.min.js'), type: JS, cacheControl: LIBRARY_CACHE },
   'dashboard.js': { file: () => path.join(PAGE_DIR, 'dashboard.js'), type: JS, cacheControl: PAGE_CACHE },
   'charts.js': { file: () => path.join(PAGE_DIR, 'charts.js'), type: JS, cacheControl: PAGE_CACHE },
+  'sections.js': { file: () => path.join(PAGE_DIR, 'sections.js'), type: JS, cacheControl: PAGE_CACHE },
   'dashboard.css': { file: () => path.join(PAGE_DIR, 'dashboard.css'), type: 'text/css; charset=utf-8', cacheControl: PAGE_CACHE },
 };
 

@@ -9,9 +9,8 @@ import { loadConfig } from '../../config/load.ts';
 import { dashboardHandler, DEFAULT_REFRESH_SECONDS } from '../../dashboard/handler.ts';
 import { DEFAULT_HOST, DEFAULT_PORT, isLoopback, startDashboardServer } from '../../dashboard/server.ts';
 import { consoleSink, createLogger } from '../../shared/logger.ts';
-import { storeOptions, type StoreFlags } from '../options.ts';
+import { parsePositiveInt, storeOptions, type StoreFlags } from '../options.ts';
 import { createOutput } from '../output.ts';
-import { parsePositiveInt } from './status.ts';
 
 /** Flags of `retrain dashboard`. */
 interface DashboardFlags extends StoreFlags {

@@ -3,31 +3,19 @@
  * and live metrics, triggers against their thresholds, the next scheduled check, deployments and
  * trends — or, with `--json`, the dashboard data exactly as `/api/dashboard` serves it.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { closePorts, openPorts } from '../../adapters/open.ts';
 import { loadConfig } from '../../config/load.ts';
 import { dashboardData, DASHBOARD_DEFAULTS } from '../../stages/report/dashboard-data.ts';
 import type { DashboardData } from '../../stages/report/dashboard-schema.ts';
 import { renderDashboard } from '../dashboard-text.ts';
-import { storeOptions, type StoreFlags } from '../options.ts';
+import { parseInstant, parsePositiveInt, storeOptions, type StoreFlags } from '../options.ts';
 import { createOutput } from '../output.ts';
 
 /** Flags of `retrain status`. */
 interface StatusFlags extends StoreFlags {
   days?: number;
   at?: string;
-}
-
-/** Commander parser of a positive whole number. */
-export function parsePositiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
-  return n;
-}
-
-function parseInstant(v: string): string {
-  if (Number.isNaN(Date.parse(v))) throw new InvalidArgumentError('expected an ISO 8601 date-time');
-  return v;
 }
 
 /** Register the command. */
