@@ -41,7 +41,8 @@ async function waitForHttp(url: string, timeoutMs: number, child: ChildProcess):
   throw new Error(`emulator at ${url} not ready after ${timeoutMs} ms`);
 }
 
-function killGroup(child: ChildProcess): Promise<void> {
+/** Stop a child started with `detached: true` and everything it started (SIGTERM, then SIGKILL after 5 s). */
+export function killGroup(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.pid === undefined) return resolve();
     const timer = setTimeout(() => {

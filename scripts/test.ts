@@ -1,11 +1,13 @@
 /**
  * The test command (`npm test`): type-check, start the Firestore and Pub/Sub emulators on free
- * ports (when gcloud is installed), run every test file with node's test runner, stop the
- * emulators (whole process groups: gcloud leaves a Java child behind otherwise).
+ * ports (when gcloud is installed) and the Firebase Auth emulator (firebase-tools), run every test
+ * file with node's test runner, stop the emulators (whole process groups: gcloud leaves a Java
+ * child behind otherwise).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startAuthEmulator } from './auth-emulator.ts';
 import { startEmulators, type RunningEmulators } from './emulators.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -59,14 +61,24 @@ step('a real browser for the page tests (Debian chromium)');
 ensureChromium();
 
 let emulators: RunningEmulators | null = null;
+let auth: RunningEmulators | null = null;
 if (!process.env.NO_EMULATORS) {
   step('emulators');
-  emulators = await startEmulators({ log: (m) => console.log(m) });
+  const log = (m: string) => console.log(m);
+  const [cloud, signIn] = await Promise.allSettled([startEmulators({ log }), startAuthEmulator({ log })]);
+  if (cloud.status === 'fulfilled') emulators = cloud.value;
+  if (signIn.status === 'fulfilled') auth = signIn.value;
+  else console.log(`${signIn.reason instanceof Error ? signIn.reason.message : String(signIn.reason)}\nthe Auth emulator tests will be skipped`);
+  if (cloud.status === 'rejected') {
+    await auth?.stop();
+    throw cloud.reason;
+  }
 }
 
 const stop = async () => {
-  if (emulators) await emulators.stop();
+  await Promise.all([emulators?.stop(), auth?.stop()]);
   emulators = null;
+  auth = null;
 };
 process.on('SIGINT', () => void stop().then(() => process.exit(130)));
 process.on('SIGTERM', () => void stop().then(() => process.exit(143)));
@@ -76,7 +88,7 @@ const code = await new Promise<number>((resolve) => {
   const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, ...(emulators?.env ?? {}) },
+    env: { ...process.env, ...(emulators?.env ?? {}), ...(auth?.env ?? {}) },
   });
   child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0)));
 });

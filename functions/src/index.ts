@@ -5,3 +5,4 @@ export { trainer } from './triggers/trainer.ts';
 export { deployer } from './triggers/deployer.ts';
 export { canaryWatcher } from './triggers/canary-watcher.ts';
 export { predict } from './triggers/predict.ts';
+export { dashboard } from './triggers/dashboard.ts';

@@ -1,5 +1,6 @@
 /** The `retrain` command: one program, one file per subcommand under `commands/`. */
 import { Command, CommanderError } from 'commander';
+import { registerAccess } from './commands/access.ts';
 import { registerAuto } from './commands/auto.ts';
 import { registerCollect } from './commands/collect.ts';
 import { registerCompare } from './commands/compare.ts';
@@ -7,6 +8,7 @@ import { registerConfig } from './commands/config.ts';
 import { registerEvaluate } from './commands/evaluate.ts';
 import { registerDeploy } from './commands/deploy.ts';
 import { registerDeployments } from './commands/deployments.ts';
+import { registerDashboard } from './commands/dashboard.ts';
 import { registerFull } from './commands/full.ts';
 import { registerGc } from './commands/gc.ts';
 import { registerIncremental } from './commands/incremental.ts';
@@ -15,6 +17,7 @@ import { registerRollback } from './commands/rollback.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerStart } from './commands/start.ts';
+import { registerStatus } from './commands/status.ts';
 import { registerXgb } from './commands/xgb.ts';
 import { ExitStatus, reportError } from './output.ts';
 
@@ -24,7 +27,7 @@ export function buildProgram(): Command {
     .description('Adaptive UI model retraining pipeline: simulate, collect, train, decide, deploy, serve — on Firebase or on one machine')
     .showHelpAfterError()
     .exitOverride();
-  // In pipeline order: the main job, data, training, the registry, deployment and serving, the chain, the engine, config.
+  // In pipeline order: the main job, data, training, the registry, deployment and serving, the chain, watching it, the engine, config.
   registerStart(program);
   registerSimulate(program);
   registerCollect(program);
@@ -38,6 +41,9 @@ export function buildProgram(): Command {
   registerDeployments(program);
   registerServe(program);
   registerAuto(program);
+  registerStatus(program);
+  registerDashboard(program);
+  registerAccess(program);
   registerXgb(program);
   registerConfig(program);
   registerGc(program);

@@ -18,6 +18,19 @@ export function parseBackend(value: string): BackendName {
   throw new InvalidArgumentError('expected embedded or cloud');
 }
 
+/** Commander parser of an ISO 8601 instant (`--at`): kept as given, checked that it parses. */
+export function parseInstant(value: string): string {
+  if (Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('expected an ISO 8601 date-time');
+  return value;
+}
+
+/** Commander parser of a positive whole number. */
+export function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
 /** Add `--config`, `--backend`, `--root` and `--json` to a command. */
 export function storeOptions(cmd: Command, help: { backend?: string; root?: string; json?: string } = {}): Command {
   return cmd

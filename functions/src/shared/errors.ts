@@ -17,6 +17,7 @@ export type Stage =
   | 'serve'
   | 'monitor'
   | 'decide'
+  | 'report'
   | 'engine'
   | 'storage'
   | 'cli';

@@ -14,6 +14,7 @@ import { toOriginalCheck, type TriggerDecision } from '../../stages/decide/decis
 import { runChain } from '../../stages/pipeline/chain.ts';
 import type { PipelineResult } from '../../stages/pipeline/result.ts';
 import { defaultSteps } from '../../stages/pipeline/steps.ts';
+import { parseInstant } from '../options.ts';
 import { createOutput, ExitStatus } from '../output.ts';
 
 /** Flags of `retrain auto`. */
@@ -41,11 +42,6 @@ function parseBackend(v: string): 'embedded' | 'cloud' {
 /** The backend a run uses: the flag, else RETRAIN_BACKEND, else embedded (as `openPorts` decides). */
 function backendOf(flags: AutoFlags): 'embedded' | 'cloud' {
   return flags.backend ?? (process.env.RETRAIN_BACKEND === 'cloud' ? 'cloud' : 'embedded');
-}
-
-function parseInstant(v: string): string {
-  if (Number.isNaN(Date.parse(v))) throw new InvalidArgumentError('expected an ISO 8601 date-time');
-  return v;
 }
 
 function fmtValue(v: unknown): string {
