@@ -10,7 +10,7 @@ import { runtimeConfig } from '../runtime/config.ts';
 import { getCloudPorts } from '../runtime/cloud-ports.ts';
 import { messageBody } from '../runtime/message-body.ts';
 import { functionsLogger } from '../shared/logger.ts';
-import { integrityGate } from '../stages/deploy/gate.ts';
+import { validationGate } from '../stages/deploy/validation-gate.ts';
 import { handleModelTrained } from '../stages/deploy/handle-model-trained.ts';
 
 const { config } = runtimeConfig();
@@ -26,6 +26,6 @@ export const deployer = onMessagePublished(
   },
   async (event) => {
     const ports = await getCloudPorts();
-    return await handleModelTrained(ports, config, messageBody(event.data.message), { log: functionsLogger, gate: integrityGate(ports, config) });
+    return await handleModelTrained(ports, config, messageBody(event.data.message), { log: functionsLogger, gate: validationGate(ports, config) });
   },
 );

@@ -12,6 +12,7 @@ import { fixedClock } from '../../../functions/src/ports/clock.ts';
 import type { Ports } from '../../../functions/src/ports/index.ts';
 import type { RawLog } from '../../../functions/src/ports/log-store.ts';
 import { simulateLogs } from '../../../functions/src/simulate/generate.ts';
+import type { SessionServer } from '../../../functions/src/simulate/serving.ts';
 
 /** Embedded ports in a fresh temp folder and how to dispose of them. */
 export interface TestEnv {
@@ -42,10 +43,10 @@ export async function openTestEnv(now: string, overrides: RetrainingConfigInput 
 }
 
 /** Append a small simulated history (`users × sessionsPerDay × days` sessions). */
-export async function seedLogs(ports: Ports, opts: { startDate: string; days: number; users?: number; sessionsPerDay?: number; seed?: number }): Promise<number> {
+export async function seedLogs(ports: Ports, opts: { startDate: string; days: number; users?: number; sessionsPerDay?: number; seed?: number; server?: SessionServer }): Promise<number> {
   const batch: RawLog[] = [];
   let n = 0;
-  for (const log of simulateLogs({ users: opts.users ?? 20, sessionsPerDay: opts.sessionsPerDay ?? 2, days: opts.days, startDate: opts.startDate, seed: opts.seed ?? 7 })) {
+  for (const log of simulateLogs({ users: opts.users ?? 20, sessionsPerDay: opts.sessionsPerDay ?? 2, days: opts.days, startDate: opts.startDate, seed: opts.seed ?? 7 }, undefined, opts.server)) {
     batch.push(log);
     n++;
     if (batch.length >= 500) await ports.logs.append(batch.splice(0));

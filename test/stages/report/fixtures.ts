@@ -13,6 +13,7 @@ import type { DeploymentRecord } from '../../../functions/src/stages/deploy/depl
 import { runChain, subscribeSteps } from '../../../functions/src/stages/pipeline/chain.ts';
 import { defaultSteps } from '../../../functions/src/stages/pipeline/steps.ts';
 import { openTestEnv, seedLogs, type TestEnv } from '../pipeline/fixtures.ts';
+import { openModelServer } from '../../../functions/src/serving/open-server.ts';
 
 /** Small and quick training: no search, a few shallow rounds. */
 export const QUICK_TRAINING: RetrainingConfigInput = {
@@ -61,12 +62,16 @@ export function deploymentRecord(over: Partial<DeploymentRecord> & Pick<Deployme
 export async function dashboardStory(overrides: RetrainingConfigInput = {}): Promise<DashboardStory> {
   const env = await openTestEnv('2026-02-23T02:00:00Z', { ...QUICK_TRAINING, ...overrides });
   try {
-    await seedLogs(env.ports, { startDate: '2026-02-09', days: 21 });
+    await seedLogs(env.ports, { startDate: '2026-02-09', days: 14 });
     // Runs see time pass (each reading of the clock moves it on), so their stages have durations.
     const ticking: Ports = { ...env.ports, clock: { now: () => (env.clock.advance(TICK_MS), env.clock.now()) } };
     const first = await runChain(ticking, env.config, { mode: 'scheduled', steps: defaultSteps });
     const firstRunId = first.run!.runId;
     const firstVersion = first.run!.outputs.version!;
+    // The week after: sessions served by the first version through the real serving path.
+    const { server } = openModelServer(env.ports, env.config, { actor: { kind: 'cli', id: 'story' } });
+    const snapshot = await server.snapshot();
+    await seedLogs(env.ports, { startDate: '2026-02-23', days: 7, seed: 8, server: (userId, ctx) => server.serve(snapshot, userId, ctx) });
     for (let day = 24; day <= 28; day++) {
       const at = new Date(`2026-02-${day}T09:00:00Z`);
       env.clock.set(at);

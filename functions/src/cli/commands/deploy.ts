@@ -14,7 +14,7 @@ import { consoleSink, createLogger, silentSink, type PipelineLogger } from '../.
 import type { DeploymentResult } from '../../stages/deploy/commit.ts';
 import { deploy, type DeploymentStrategy } from '../../stages/deploy/deploy.ts';
 import type { Actor } from '../../stages/deploy/deployment-record.ts';
-import { integrityGate } from '../../stages/deploy/gate.ts';
+import { validationGate } from '../../stages/deploy/validation-gate.ts';
 import { ConfigError } from '../../shared/errors.ts';
 import { ExitStatus, createOutput } from '../output.ts';
 import { storeOptions, type StoreFlags } from '../options.ts';
@@ -103,7 +103,7 @@ export function registerDeploy(program: Command): void {
       const result = await withStore(flags, async (ports, config, log) => {
         const strategy = flags.strategy ?? config.deployment.strategy;
         if (flags.percentage !== undefined && strategy !== 'canary') throw new ConfigError(`--percentage applies to the canary strategy, not ${strategy}`);
-        return await deploy(ports, config, { version, strategy, percentage: flags.percentage, reason: flags.reason, actor: cliActor(), gate: integrityGate(ports, config), log });
+        return await deploy(ports, config, { version, strategy, percentage: flags.percentage, reason: flags.reason, actor: cliActor(), gate: validationGate(ports, config), log });
       });
       out.result(result, renderDeploymentResult);
       exitOnRefusal(result);

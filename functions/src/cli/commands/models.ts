@@ -12,6 +12,8 @@ import { verifyVersion, verifyVersions, type VersionCheck } from '../../models/v
 import type { Ports } from '../../ports/index.ts';
 import { ConfigError, DataError } from '../../shared/errors.ts';
 import { ExitStatus, createOutput } from '../output.ts';
+import type { ModelValidation } from '../../stages/validate-model/model-validation.ts';
+import { readValidation } from '../../stages/validate-model/validate-version.ts';
 
 interface ModelsFlags {
   models?: string;
@@ -62,13 +64,15 @@ export function registerModels(program: Command): void {
       .option('--root <dir>', 'embedded store folder base (default: the repository)')
       .option('--json', 'machine-readable output');
 
-  common(models.command('list').description('Complete versions, oldest first (* = current, ~ = canary, ! = damaged)'))
+  common(models.command('list').description('Complete versions, oldest first (* = current, ~ = canary, ! = damaged; REJECTED = failed the validation gate)'))
     .addHelpText('after', '\nEvery file of every version is checked against its manifest; a damaged version is marked, never hidden.\n\nExamples:\n  retrain models list\n  retrain models list --json')
     .action(async (flags: ModelsFlags) => {
       const out = createOutput({ json: flags.json });
       const value = await withRegistry(flags, async (r) => {
         const state = await r.readServingState();
-        return { state, checks: await verifyVersions(r, await r.listVersions()) };
+        const checks = await verifyVersions(r, await r.listVersions());
+        const validations = new Map(await Promise.all(checks.map(async (c) => [c.version, await readValidation(r.store, r, c.version).catch(() => null)] as const)));
+        return { state, checks, validations };
       });
       const current = value.state.pointer?.version ?? null;
       const canary = value.state.pointer?.canary?.version ?? null;
@@ -82,10 +86,11 @@ export function registerModels(program: Command): void {
             version,
             damaged: !ok,
             problems,
+            validation: validationOf(value.validations.get(version) ?? null),
             ...(m ? { createdAt: m.createdAt, strategy: m.strategy, parentVersion: m.parentVersion, rows: m.samples.total, summary: m.summary } : {}),
           })),
         },
-        () => (value.checks.length ? value.checks.map((c) => listLine(c, current, canary)).join('\n') : 'No model versions yet.'),
+        () => (value.checks.length ? value.checks.map((c) => listLine(c, current, canary, value.validations.get(c.version) ?? null)).join('\n') : 'No model versions yet.'),
       );
     });
 
@@ -157,10 +162,16 @@ export function registerModels(program: Command): void {
     });
 }
 
-function listLine(c: VersionCheck, current: string | null, canary: string | null): string {
+/** `passed` / `rejected` by the validation gate, or `not validated`. */
+function validationOf(v: ModelValidation | null): 'passed' | 'rejected' | 'not validated' {
+  return !v ? 'not validated' : v.performance_acceptable ? 'passed' : 'rejected';
+}
+
+function listLine(c: VersionCheck, current: string | null, canary: string | null, v: ModelValidation | null): string {
   const mark = c.version === current ? '*' : c.version === canary ? '~' : ' ';
   if (!c.manifest) return `${mark}!${c.version.padEnd(26)} DAMAGED: ${c.problems.join('; ')}`;
-  return `${summaryLine(c.manifest, current).replace(/^./, mark)}${c.ok ? '' : `\n !  DAMAGED: ${c.problems.join('; ')}`}`;
+  const gate = v && !v.performance_acceptable ? `  REJECTED: ${v.issues[0]}${v.issues.length > 1 ? ` (+${v.issues.length - 1})` : ''}` : v ? '  validated' : '';
+  return `${summaryLine(c.manifest, current).replace(/^./, mark)}${gate}${c.ok ? '' : `\n !  DAMAGED: ${c.problems.join('; ')}`}`;
 }
 
 function integrityLine(c: VersionCheck): string {

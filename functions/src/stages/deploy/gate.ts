@@ -1,8 +1,7 @@
 /**
  * The seam of the `safe` strategy: a gate that says whether a candidate may replace the serving
- * version. The deploy stage takes it as an argument, so the evaluation-based gate
- * (stages/validate-model: held-out scores, per-target significance against the serving version)
- * plugs in where `integrityGate` is wired today, with no change to the stage.
+ * version. The deploy stage takes it as an argument; the functions and the CLI pass the
+ * evaluation-based `validationGate`, which starts with the integrity checks here.
  */
 import type { RetrainingConfig } from '../../config/schema.ts';
 import { LabelsSchema, type Labels } from '../../models/labels.ts';
@@ -23,15 +22,15 @@ export interface GateResult {
 /** Decides whether `candidate` may replace `serving` (null: nothing serves yet). */
 export type SafetyGate = (candidate: string, serving: string | null) => Promise<GateResult>;
 
-/** Said by the interim gate, so every record shows which checks were made. */
-export const INTERIM_GATE_NOTE = 'integrity and compatibility only: the evaluation-based gate (stages/validate-model) is not wired in yet';
+/** Said by the integrity gate used alone, so every record shows which checks were made. */
+export const INTERIM_GATE_NOTE = 'integrity and compatibility only: no evaluation (the validation gate, stages/deploy/validation-gate.ts, adds it)';
 
 async function labelsOf(registry: ModelRegistry, version: string): Promise<Labels> {
   return LabelsSchema.parse(JSON.parse((await registry.store.get(registry.layout.file(version, BUNDLE_FILES.labels))).toString('utf8')));
 }
 
 /**
- * The interim gate: both versions verify against their manifests, and the candidate predicts the
+ * The integrity gate: both versions verify against their manifests, and the candidate predicts the
  * same targets from the same features with the same labels and objectives as the serving one.
  */
 export function integrityGate(ports: Pick<Ports, 'artifacts'>, config: RetrainingConfig): SafetyGate {

@@ -3,7 +3,7 @@
  * functions run them: subscribed to the in-process bus by `runChain` on the embedded backend, and to the
  * Pub/Sub emulator topics in the end-to-end test.
  */
-import { integrityGate } from '../deploy/gate.ts';
+import { validationGate } from '../deploy/validation-gate.ts';
 import { handleModelTrained } from '../deploy/handle-model-trained.ts';
 import type { ChainSteps } from './chain.ts';
 import { collectStep } from './collect-step.ts';
@@ -13,5 +13,5 @@ import { trainStep } from './train-step.ts';
 export const defaultSteps: ChainSteps = {
   retrainRequest: async (ports, config, data, { log }) => void (await collectStep(ports, config, data, { log })),
   datasetReady: async (ports, config, data, { log }) => void (await trainStep(ports, config, data, { log })),
-  modelTrained: async (ports, config, data, { log }) => void (await handleModelTrained(ports, config, data, { log, gate: integrityGate(ports, config) })),
+  modelTrained: async (ports, config, data, { log }) => void (await handleModelTrained(ports, config, data, { log, gate: validationGate(ports, config) })),
 };

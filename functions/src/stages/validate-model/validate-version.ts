@@ -64,6 +64,20 @@ export interface VersionValidation {
   reused: boolean;
 }
 
+/**
+ * Compare a stored version with another on the candidate's own held-out rows and store the report
+ * under `prefix` — the safe deployment's check against whatever serves at deployment time.
+ */
+export async function compareOnHeldOut(store: ArtifactStore, config: RetrainingConfig, opts: { candidate: string; against: string; prefix: string; now: Date; plots?: boolean }): Promise<ComparisonReport> {
+  const candidate = await resolveModel(store, config, opts.candidate);
+  const against = await resolveModel(store, config, opts.against);
+  const { heldOut } = await heldOutRows(store, config, candidate.bundle);
+  const a = { model: against, scored: scoreVersion(against.bundle, against.source, heldOut, { now: opts.now }) };
+  const b = { model: candidate, scored: scoreVersion(candidate.bundle, candidate.source, heldOut, { now: opts.now }) };
+  const cmp = compareScored(a, b, { alpha: config.validation.performanceTests.significanceLevel, seed: config.training.seed, now: opts.now });
+  return await exportComparisonReport(cmp, { kind: 'store', store, prefix: opts.prefix }, { plots: opts.plots ?? true });
+}
+
 /** Validate a stored version against the serving one; idempotent per version. */
 export async function validateVersion(store: ArtifactStore, config: RetrainingConfig, opts: ValidateVersionOptions): Promise<VersionValidation> {
   const registry = new ModelRegistry(store, config.pipeline.layout.modelsPrefix);
