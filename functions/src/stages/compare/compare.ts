@@ -107,11 +107,9 @@ export function compareScored(a: ComparedSide, b: ComparedSide, opts: CompareOpt
       const diff = Object.fromEntries(NUMERIC_VAR.map((k) => [k, round(eb[k] - ea[k])]));
       bootstrapLater(
         va.scoredRows,
-        [
-          { name: 'rmse', kind: 'rmse-diff', a: va.squared, b: vb.squared },
-          { name: 'mae', kind: 'mean-diff', a: va.absolute, b: vb.absolute },
-        ],
-        ([rmse, mae]) => partial.set(name, { name, kind: 'var', metric: 'rmse', a: ea, b: eb, diff, test: 'paired-bootstrap', p_value: round(rmse.pValue), discordant: null, intervals: [rmse, mae].map(toInterval), better: rmse.estimate < 0 ? 'b' : rmse.estimate > 0 ? 'a' : 'none' }),
+        // RMSE only: the tested statistic (MAE's difference is reported as a point in `diff`).
+        [{ name: 'rmse', kind: 'rmse-diff', a: va.squared, b: vb.squared }],
+        ([rmse]) => partial.set(name, { name, kind: 'var', metric: 'rmse', a: ea, b: eb, diff, test: 'paired-bootstrap', p_value: round(rmse.pValue), discordant: null, intervals: [toInterval(rmse)], better: rmse.estimate < 0 ? 'b' : rmse.estimate > 0 ? 'a' : 'none' }),
       );
       const pa = a.scored.predictions[name];
       const pb = b.scored.predictions[name];

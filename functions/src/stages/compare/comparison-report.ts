@@ -58,7 +58,7 @@ export const TargetComparisonSchema = z.strictObject({
   winner: WinnerSchema,
   /** Class targets: rows right only under a, right only under b (McNemar's discordant pairs). */
   discordant: z.strictObject({ a_only: z.number().int().nonnegative(), b_only: z.number().int().nonnegative() }).nullable(),
-  /** Bootstrap intervals of `b − a`: log loss (class) or RMSE (var), and accuracy for classes. */
+  /** Bootstrap intervals of `b − a`: log loss and accuracy (class), RMSE (var). */
   intervals: z.array(IntervalSchema),
 });
 
