@@ -3,7 +3,7 @@
  * JSON model per target, reference statistics, then `manifest.json` last (with a sha256 of
  * every file). Reading verifies the digests, so a torn or edited bundle is refused.
  */
-import { Booster, DMatrix } from '../engine/index.ts';
+import { Booster, DMatrix, predictOnWorker } from '../engine/index.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import { DataError } from '../shared/errors.ts';
 import { LabelsSchema, type Labels } from './labels.ts';
@@ -125,4 +125,11 @@ export function predictBundle(
   const out: BundlePredictions = {};
   for (const t of bundle.labels.targets) out[t.name] = bundle.boosters[t.name].predict(dm);
   return out;
+}
+
+/** `predictBundle` on a worker thread (the same numbers), so a second version predicts on another core. */
+export async function predictBundleOnWorker(bundle: Pick<LoadedBundle, 'scaler' | 'labels' | 'modelTexts'>, values: Float32Array, nrow: number): Promise<BundlePredictions> {
+  const scaled = applyScaler(bundle.scaler, values, nrow);
+  const texts = Object.fromEntries(bundle.labels.targets.map((t) => [t.name, bundle.modelTexts[t.name]]));
+  return await predictOnWorker(texts, scaled, nrow, bundle.scaler.features.length);
 }

@@ -50,8 +50,8 @@ export function summaryOf(targets: Record<string, TargetEvaluation>): Evaluation
 }
 
 /** Score a loaded version on a table parsed with that version's label encodings. */
-export function scoreVersion(bundle: LoadedBundle, source: string, table: TrainingTable, opts: { now: Date; latencyRepeats?: number }): ScoredVersion {
-  const predictions = predictBundle(bundle, table.values, table.rows);
+export function scoreVersion(bundle: LoadedBundle, source: string, table: TrainingTable, opts: { now: Date; latencyRepeats?: number; predictions?: BundlePredictions }): ScoredVersion {
+  const predictions = opts.predictions ?? predictBundle(bundle, table.values, table.rows);
   const targets: Record<string, TargetEvaluation> = {};
   const scores: Record<string, ClassScore | VarScore> = {};
   for (const t of bundle.labels.targets) {
