@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -30,6 +31,9 @@ describe('deployable functions build', () => {
     }
 
     const mod = await import(pathToFileURL(path.join(outDir, 'index.js')).href);
+    // The Firebase functions emulator loads the code with require(): no module it reaches may await at top level.
+    const required = createRequire(import.meta.url)(path.join(outDir, 'index.js'));
+    assert.deepEqual(Object.keys(required).sort(), Object.keys(mod).sort());
     assert.deepEqual(Object.keys(mod).sort(), ['canaryWatcher', 'checker', 'collector', 'dashboard', 'deployer', 'predict', 'trainer']);
     const config = parseConfig({});
     const endpoint = (name: string) => (mod[name] as { __endpoint: Record<string, any> }).__endpoint;

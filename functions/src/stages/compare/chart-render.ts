@@ -8,8 +8,19 @@
  * spec would differ and two charts inlined in one page could share an id (and clip each other).
  * `scopeSvgIds` renames every id in order of appearance under a prefix of the caller's choice.
  */
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+
+/**
+ * Vega is loaded on first use: its canvas probe (vega-canvas) awaits at module top level, and a
+ * module graph with a top-level await cannot be `require`d — which is how the Firebase functions
+ * emulator loads the deployed code. Importing it lazily keeps every function loadable, and the
+ * functions that never draw a chart never pay for loading it.
+ */
+let libs: Promise<{ vega: typeof import('vega'); compile: typeof import('vega-lite').compile }> | null = null;
+function loadVega() {
+  libs ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vl]) => ({ vega, compile: vl.compile }));
+  return libs;
+}
 
 /** Options of one render. */
 export interface RenderOptions {
@@ -21,6 +32,7 @@ export interface RenderOptions {
 
 /** Render a Vega-Lite spec to a standalone SVG document whose ids start with `idPrefix`. */
 export async function renderVegaLiteSvg(spec: TopLevelSpec, opts: RenderOptions): Promise<string> {
+  const { vega, compile } = await loadVega();
   const errors: string[] = [];
   const logger = vega.logger(vega.Warn, undefined, (method, _level, args) => {
     const message = args.map(String).join(' ');
