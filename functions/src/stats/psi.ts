@@ -4,21 +4,9 @@
  * v > edges[last]). Empty bins are floored at a small share so one empty bin does not make the
  * index infinite.
  */
-import type { Histogram } from '../models/reference-stats.ts';
+import { binOf, type Histogram } from '../models/reference-stats.ts';
 
 const FLOOR = 1e-4;
-
-/** Bin of a value under the reference's edges. */
-export function binOf(edges: readonly number[], v: number): number {
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (v <= edges[mid]) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
 
 /** PSI of shares `actual` against `expected` (same bins). */
 export function psiOfShares(expected: readonly number[], actual: readonly number[]): number {

@@ -13,27 +13,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
-import { main } from '../../../functions/src/cli/main.ts';
+import { runCli, type CliRun } from '../run-cli.ts';
 import { context } from '../../serving/fixtures.ts';
 
 let root: string;
 let cfg: string;
 const BIN = path.resolve(import.meta.dirname, '../../../bin/retrain.js');
 
-async function retrain(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (typeof chunk === 'string' ? ((stdout += chunk), true) : out(chunk, ...rest))) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => (typeof chunk === 'string' ? ((stderr += chunk), true) : err(chunk, ...rest))) as typeof process.stderr.write;
-  try {
-    const code = await main([...args, '--root', root, '--config', cfg]);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
+async function retrain(args: string[]): Promise<CliRun> {
+  return await runCli([...args, '--root', root, '--config', cfg]);
 }
 
 async function json(args: string[], expectCode = 0): Promise<any> {

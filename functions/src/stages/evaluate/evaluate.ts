@@ -8,6 +8,7 @@ import type { Booster } from '../../engine/index.ts';
 import { predictBundle, type BundlePredictions, type LoadedBundle } from '../../models/bundle.ts';
 import type { ArtifactStore } from '../../ports/index.ts';
 import { readSource, type DataSource, type TrainingTable } from '../train/dataset.ts';
+import { summarize } from '../train/metrics.ts';
 import { round, scoreClasses, type ClassScore } from './class-metrics.ts';
 import { EVALUATION_SCHEMA_VERSION, type EvaluationReport, type Importance, type TargetEvaluation } from './evaluation-report.ts';
 import { measureLatency } from './latency.ts';
@@ -37,18 +38,6 @@ export function importanceOf(booster: Booster): Importance {
     .slice(0, IMPORTANCE_TOP);
 }
 
-/** The unweighted means the manifest and the original scripts report. */
-export function summaryOf(targets: Record<string, TargetEvaluation>): EvaluationReport['summary'] {
-  const cls = Object.values(targets).filter((t) => t.kind === 'class');
-  const vars = Object.values(targets).filter((t) => t.kind === 'var');
-  const mean = (xs: number[]) => (xs.length ? round(xs.reduce((a, b) => a + b, 0) / xs.length) : 0);
-  return {
-    meanAccuracy: mean(cls.map((t) => (t.kind === 'class' ? t.accuracy : 0))),
-    meanLogloss: mean(cls.map((t) => (t.kind === 'class' ? t.logloss : 0))),
-    meanRmse: mean(vars.map((t) => (t.kind === 'var' ? t.rmse : 0))),
-  };
-}
-
 /** Score a loaded version on a table parsed with that version's label encodings. */
 export function scoreVersion(bundle: LoadedBundle, source: string, table: TrainingTable, opts: { now: Date; latencyRepeats?: number; predictions?: BundlePredictions }): ScoredVersion {
   const predictions = opts.predictions ?? predictBundle(bundle, table.values, table.rows);
@@ -75,7 +64,7 @@ export function scoreVersion(bundle: LoadedBundle, source: string, table: Traini
     data: { path: table.path, sha256: table.sha256, rows: table.rows },
     rows: table.rows,
     targets,
-    summary: summaryOf(targets),
+    summary: summarize(targets),
     latency: measureLatency(bundle, table.values, table.rows, opts.latencyRepeats),
     size: { bytes: bundle.manifest.files.reduce((n, f) => n + f.bytes, 0), files: bundle.manifest.files.length + 1, trees },
   };

@@ -80,14 +80,13 @@ export function compareMetrics(baseline: MetricsByTarget, candidate: MetricsByTa
 }
 
 /** Headline numbers of a metrics set: mean accuracy, mean log loss (classes) and mean RMSE (vars). */
-export function summarize(metrics: MetricsByTarget): { meanAccuracy: number; meanLogloss: number; meanRmse: number } {
-  const cls = Object.values(metrics).filter((m) => m.kind === 'class');
-  const vars = Object.values(metrics).filter((m) => m.kind === 'var');
+export function summarize(metrics: Record<string, { kind: 'class'; accuracy: number; logloss: number } | { kind: 'var'; rmse: number }>): { meanAccuracy: number; meanLogloss: number; meanRmse: number } {
+  const all = Object.values(metrics);
   const mean = (a: number[]) => (a.length ? round(a.reduce((x, y) => x + y, 0) / a.length) : 0);
   return {
-    meanAccuracy: mean(cls.map((m) => (m.kind === 'class' ? m.accuracy : 0))),
-    meanLogloss: mean(cls.map((m) => (m.kind === 'class' ? m.logloss : 0))),
-    meanRmse: mean(vars.map((m) => (m.kind === 'var' ? m.rmse : 0))),
+    meanAccuracy: mean(all.flatMap((m) => (m.kind === 'class' ? [m.accuracy] : []))),
+    meanLogloss: mean(all.flatMap((m) => (m.kind === 'class' ? [m.logloss] : []))),
+    meanRmse: mean(all.flatMap((m) => (m.kind === 'var' ? [m.rmse] : []))),
   };
 }
 
