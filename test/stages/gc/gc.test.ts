@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FolderArtifactStore } from '../../../functions/src/adapters/embedded/folder-artifact-store.ts';
 import { collectGarbage } from '../../../functions/src/stages/gc/gc.ts';
-import { applyStage, getRun, newRun } from '../../../functions/src/stages/pipeline/run-record.ts';
+import { applyStage, getRun, newRun } from '../../../functions/src/runs/run-record.ts';
 import { openTestEnv, type TestEnv } from '../pipeline/fixtures.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../../bin/retrain.js');

@@ -5,7 +5,7 @@ import { ModelRegistry } from '../../../functions/src/models/registry.ts';
 import type { Ports } from '../../../functions/src/ports/index.ts';
 import { TransientError } from '../../../functions/src/shared/errors.ts';
 import { runChain, subscribeSteps } from '../../../functions/src/stages/pipeline/chain.ts';
-import { getRun } from '../../../functions/src/stages/pipeline/run-record.ts';
+import { getRun } from '../../../functions/src/runs/run-record.ts';
 import { defaultSteps } from '../../../functions/src/stages/pipeline/steps.ts';
 import { createLogger, silentSink } from '../../../functions/src/shared/logger.ts';
 import { openTestEnv, seedLogs, type TestEnv } from './fixtures.ts';

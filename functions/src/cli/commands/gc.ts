@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { closePorts, openPorts } from '../../adapters/open.ts';
 import { loadConfig } from '../../config/load.ts';
 import { DEFAULT_GRACE_MS, collectGarbage, type GcReport } from '../../stages/gc/gc.ts';
-import { STAGE_LEASE_MS } from '../../stages/pipeline/run-stage.ts';
+import { STAGE_LEASE_MS } from '../../runs/run-stage.ts';
 import { createOutput } from '../output.ts';
 import { storeOptions, type StoreFlags } from '../options.ts';
 

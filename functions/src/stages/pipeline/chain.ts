@@ -15,7 +15,7 @@ import type { CheckMode } from '../decide/ids.ts';
 import type { Trigger } from '../decide/trigger.ts';
 import { requestRetrain } from './request.ts';
 import { pipelineResult, type PipelineResult } from './result.ts';
-import { getRun, isTerminal, type RunRecord } from './run-record.ts';
+import { getRun, isTerminal, type RunRecord } from '../../runs/run-record.ts';
 
 /** A topic's handler: the body of a deployed event function. */
 export type StepHandler = (ports: Ports, config: RetrainingConfig, data: unknown, ctx: { log: PipelineLogger; attempt: number }) => Promise<void>;

@@ -7,7 +7,7 @@ import type { RetrainingConfig } from '../../config/schema.ts';
 import type { Ports } from '../../ports/index.ts';
 import { createLogger, silentSink, type PipelineLogger } from '../../shared/logger.ts';
 import type { TriggerDecision } from '../decide/decision.ts';
-import { ensureRun, type RunRecord } from './run-record.ts';
+import { ensureRun, type RunRecord } from '../../runs/run-record.ts';
 
 /** What the checker did with a decision. */
 export interface RequestOutcome {

@@ -7,10 +7,10 @@
  * its own partial outputs, so they are left to it).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Ports } from '../../ports/index.ts';
-import { TransientError, describeError, isTransient, type Stage } from '../../shared/errors.ts';
-import { createLogger, silentSink, type EventFields, type PipelineLogger } from '../../shared/logger.ts';
-import { RUNS_COLLECTION, applyStage, getRun, isTerminal, markStage, mutateRun, newRun, type RunOutputs, type RunRecord, type RunStage, type StageRecord } from './run-record.ts';
+import type { Ports } from '../ports/index.ts';
+import { TransientError, describeError, isTransient, type Stage } from '../shared/errors.ts';
+import { createLogger, silentSink, type EventFields, type PipelineLogger } from '../shared/logger.ts';
+import { RUNS_COLLECTION, RUN_STAGES, applyStage, getRun, isTerminal, markStage, mutateRun, newRun, type RunOutputs, type RunRecord, type RunStage, type StageRecord } from './run-record.ts';
 
 /**
  * How long a claimed stage counts as running: past it, a crashed attempt is taken over. Longer
@@ -51,7 +51,7 @@ export interface RunStageOptions {
 const claims = new AsyncLocalStorage<Set<string>>();
 
 /** Stage names of the run record mapped to the error/log stage names. */
-const LOG_STAGE: Record<RunStage, Stage> = { check: 'decide', collect: 'collect', validate: 'validate', train: 'train' };
+export const LOG_STAGE: Readonly<Record<RunStage, Stage>> = { check: 'decide', collect: 'collect', validate: 'validate', train: 'train' };
 
 type Claim = { kind: 'claimed'; run: RunRecord } | { kind: 'already_completed'; stage: StageRecord; run: RunRecord } | { kind: 'run_ended'; run: RunRecord };
 
@@ -81,6 +81,43 @@ async function claim(ports: Pick<Ports, 'records' | 'clock'>, runId: string, sta
     { collection },
   );
   return result ?? { kind: 'claimed', run: run! };
+}
+
+/** The stage of a run still within its lease (someone works on it), or null. */
+export function liveStage(run: RunRecord | undefined, now: number, leaseMs = STAGE_LEASE_MS): RunStage | null {
+  if (!run || isTerminal(run.status)) return null;
+  for (const stage of RUN_STAGES) {
+    const st = run.stages[stage];
+    if (st?.status === 'running' && st.startedAt && now - Date.parse(st.startedAt) < leaseMs) return stage;
+  }
+  return null;
+}
+
+/** The first stage of a run `running` past its lease (its attempt died), or null. */
+export function expiredStage(run: RunRecord, now: number, leaseMs = STAGE_LEASE_MS): { stage: RunStage; startedAt: string } | null {
+  if (isTerminal(run.status)) return null;
+  for (const stage of RUN_STAGES) {
+    const st = run.stages[stage];
+    if (st?.status === 'running' && (!st.startedAt || now - Date.parse(st.startedAt) >= leaseMs)) return { stage, startedAt: st.startedAt ?? run.createdAt };
+  }
+  return null;
+}
+
+/**
+ * Fail a run whose stage outlived its lease, with `error` on that stage (checked again inside the
+ * compare-and-swap, so a stage taken over meanwhile is left alone). Returns the record after.
+ */
+export async function failExpiredStage(ports: Pick<Ports, 'records' | 'clock'>, runId: string, error: unknown, opts: { leaseMs?: number; collection?: string } = {}): Promise<RunRecord | null> {
+  return await mutateRun(
+    ports,
+    runId,
+    (cur) => {
+      const now = ports.clock.now();
+      const still = cur && expiredStage(cur, now.getTime(), opts.leaseMs);
+      return still ? applyStage(cur, still.stage, 'failed', { error }, now) : null;
+    },
+    { collection: opts.collection },
+  );
 }
 
 /** Run `work` as stage `stage` of run `runId`. */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { DataError, TransientError } from '../../../functions/src/shared/errors.ts';
-import { getRun } from '../../../functions/src/stages/pipeline/run-record.ts';
-import { STAGE_LEASE_MS, runStage } from '../../../functions/src/stages/pipeline/run-stage.ts';
-import { openTestEnv, type TestEnv } from './fixtures.ts';
+import { DataError, TransientError } from '../../functions/src/shared/errors.ts';
+import { getRun } from '../../functions/src/runs/run-record.ts';
+import { STAGE_LEASE_MS, runStage } from '../../functions/src/runs/run-stage.ts';
+import { openTestEnv, type TestEnv } from '../stages/pipeline/fixtures.ts';
 
 describe('runStage', () => {
   let env: TestEnv;

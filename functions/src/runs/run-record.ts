@@ -3,11 +3,15 @@
  * that started it, every stage's status and timings, the run's outputs and its error. Every stage
  * of every function writes its progress here through `markStage`, with a revision precondition so
  * that concurrent deliveries never lose each other's updates.
+ *
+ * `runs/` is the one owner of run bookkeeping: this file (the record, its schema and updates),
+ * run-stage.ts (claiming a stage under a lease, and what an expired lease means) and
+ * version-binding.ts (which version a run writes). Nothing else writes either.
  */
 import { z } from 'zod';
-import type { Ports } from '../../ports/index.ts';
-import { ConflictError, PipelineError, TransientError, describeError, isTransient } from '../../shared/errors.ts';
-import { RunIdSchema, StrategySchema } from '../../shared/messages.ts';
+import type { Ports } from '../ports/index.ts';
+import { ConflictError, PipelineError, TransientError, describeError, isTransient } from '../shared/errors.ts';
+import { RunIdSchema, StrategySchema } from '../shared/messages.ts';
 
 /** Default collection of run records (config `pipeline.collections.runs`). */
 export const RUNS_COLLECTION = 'retraining_runs';
