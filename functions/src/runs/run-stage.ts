@@ -1,7 +1,8 @@
 /**
  * One stage of one run under the run record's control: a stage that already completed for the
  * run is skipped (a redelivered message), a run that already ended is left alone, a stage still
- * running elsewhere is retried later (a lease), and the outcome is recorded. Permanent errors fail
+ * running elsewhere is retried later (a lease; taken over at once when its owner process is known
+ * to be gone: stage-owner.ts), and the outcome is recorded. Permanent errors fail
  * the run and are returned, never thrown; transient ones are recorded and re-thrown so that the
  * bus redelivers. The partial outputs of a failed run are cleaned up (a retried attempt replaces
  * its own partial outputs, so they are left to it).
@@ -10,6 +11,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Ports } from '../ports/index.ts';
 import { TransientError, describeError, isTransient, type Stage } from '../shared/errors.ts';
 import { createLogger, silentSink, type EventFields, type PipelineLogger } from '../shared/logger.ts';
+import { ownerGone, currentOwner } from './stage-owner.ts';
 import { RUNS_COLLECTION, RUN_STAGES, applyStage, getRun, isTerminal, markStage, mutateRun, newRun, type RunOutputs, type RunRecord, type RunStage, type StageRecord } from './run-record.ts';
 
 /**
@@ -73,32 +75,36 @@ async function claim(ports: Pick<Ports, 'records' | 'clock'>, runId: string, sta
         result = { kind: 'already_completed', stage: st, run: cur };
         return null;
       }
-      if (st?.status === 'running' && st.startedAt && now.getTime() - Date.parse(st.startedAt) < leaseMs) {
+      if (st?.status === 'running' && st.startedAt && now.getTime() - Date.parse(st.startedAt) < leaseMs && !ownerGone(st.owner)) {
         throw new TransientError(`${stage} of ${runId} is running in another delivery`, { stage: LOG_STAGE[stage], details: { runId, startedAt: st.startedAt } });
       }
-      return applyStage(cur ?? newRun(runId, now), stage, 'running', {}, now);
+      const next = applyStage(cur ?? newRun(runId, now), stage, 'running', {}, now);
+      next.stages[stage]!.owner = currentOwner();
+      return next;
     },
     { collection },
   );
   return result ?? { kind: 'claimed', run: run! };
 }
 
-/** The stage of a run still within its lease (someone works on it), or null. */
+/** The stage of a run someone works on (running, within its lease, its owner not known to be gone), or null. */
 export function liveStage(run: RunRecord | undefined, now: number, leaseMs = STAGE_LEASE_MS): RunStage | null {
   if (!run || isTerminal(run.status)) return null;
   for (const stage of RUN_STAGES) {
     const st = run.stages[stage];
-    if (st?.status === 'running' && st.startedAt && now - Date.parse(st.startedAt) < leaseMs) return stage;
+    if (st?.status === 'running' && st.startedAt && now - Date.parse(st.startedAt) < leaseMs && !ownerGone(st.owner)) return stage;
   }
   return null;
 }
 
-/** The first stage of a run `running` past its lease (its attempt died), or null. */
-export function expiredStage(run: RunRecord, now: number, leaseMs = STAGE_LEASE_MS): { stage: RunStage; startedAt: string } | null {
+/** The first stage of a run `running` whose attempt died (past its lease, or its owner gone), or null. */
+export function expiredStage(run: RunRecord, now: number, leaseMs = STAGE_LEASE_MS): { stage: RunStage; startedAt: string; ownerGone: boolean } | null {
   if (isTerminal(run.status)) return null;
   for (const stage of RUN_STAGES) {
     const st = run.stages[stage];
-    if (st?.status === 'running' && (!st.startedAt || now - Date.parse(st.startedAt) >= leaseMs)) return { stage, startedAt: st.startedAt ?? run.createdAt };
+    if (st?.status !== 'running') continue;
+    const gone = ownerGone(st.owner);
+    if (gone || !st.startedAt || now - Date.parse(st.startedAt) >= leaseMs) return { stage, startedAt: st.startedAt ?? run.createdAt, ownerGone: gone };
   }
   return null;
 }

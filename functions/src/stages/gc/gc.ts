@@ -5,7 +5,8 @@
  *   whose owner is gone or whose lease expired);
  * - model version folders without a manifest, unless a run still working on them claims them;
  * - dataset folders without metadata older than the grace period, unless their run still collects;
- * - runs with a stage `running` past the stage lease: marked `failed` with the reason (not resumed:
+ * - runs with a stage `running` past the stage lease, or whose owner process is gone (a crash on
+ *   this machine, runs/stage-owner.ts): marked `failed` with the reason (not resumed:
  *   a redelivered or re-run message of the same run id then finds the run ended; `retrain auto`
  *   starts a new one).
  * Complete outputs (a manifest, a dataset's metadata) are never touched. Works on any ports: the
@@ -80,7 +81,9 @@ export async function collectGarbage(ports: Ports, config: RetrainingConfig, opt
   for (const [runId, run] of runs) {
     const expired = expiredStage(run, now, leaseMs);
     if (!expired) continue;
-    const reason = `${expired.stage} running since ${expired.startedAt}, past the ${minutes(leaseMs)} stage lease: its attempt died (retrain gc)`;
+    const owner = run.stages[expired.stage]?.owner;
+    const why = expired.ownerGone && owner ? `its process (pid ${owner.pid} on ${owner.host}) is gone` : `past the ${minutes(leaseMs)} stage lease`;
+    const reason = `${expired.stage} running since ${expired.startedAt}, ${why}: its attempt died (retrain gc)`;
     report.runs.push({ runId, stage: expired.stage, startedAt: expired.startedAt, reason });
     if (dryRun) {
       runs.set(runId, { ...run, status: 'failed' });
