@@ -110,6 +110,25 @@ describe('deploy', () => {
     assert.match(loser.reason, /another deployment won/);
   });
 
+  it('one deployment delivered twice at once: the delivery that loses the write finds its own deployment serving, no conflict', async () => {
+    await deploy(ports, ports.config, { version: v1, strategy: 'immediate', actor });
+    let arrived = 0;
+    let release!: () => void;
+    const bothRead = new Promise<void>((r) => (release = r));
+    const barrier: SafetyGate = async () => {
+      if (++arrived === 2) release();
+      await bothRead;
+      return { passed: true, reasons: ['ok'], reportPath: null, metrics: {} };
+    };
+    const req = { version: v2, strategy: 'safe' as const, gate: barrier, actor: { kind: 'run', id: 'run_x' } as const, deploymentId: 'dep_run_x' };
+    const results = await Promise.all([deploy(ports, ports.config, req), deploy(ports, ports.config, req)]);
+    assert.deepEqual(results.map((r) => r.outcome), ['applied', 'applied']);
+    assert.deepEqual(results.map((r) => r.replayed).sort(), [false, true]);
+    const records = (await listDeployments(ports, ports.config)).records.filter((r) => r.deploymentId === 'dep_run_x');
+    assert.deepEqual(records.map((r) => [r.outcome, r.toVersion]), [['applied', v2]]);
+    assert.equal((await state())?.deploymentId, 'dep_run_x');
+  });
+
   it('the same deployment id twice (a redelivered message) deploys once and returns the first outcome', async () => {
     const req = { version: v1, strategy: 'immediate' as const, actor, deploymentId: 'dep_run_x' };
     const first = await deploy(ports, ports.config, req);
