@@ -5,7 +5,9 @@
  * - `permanent`: that write throws a plain error (a disk that is full; nothing to retry);
  * - `die`: that write and everything after it throws, and the process's bus stops delivering —
  *   the process is gone: no catch block, no cleanup and no record update gets through, exactly as
- *   after `kill -9` (the real thing runs in process-exit.test.ts).
+ *   after `kill -9`;
+ * - `exit`: the process kills itself with SIGKILL before that write (the real thing, in a child
+ *   process: crash-child.ts, started with `RETRAIN_FAULT_EXIT_AT=<n>`).
  * A log of every write (port, operation, target) names the crash point in the report. A process
  * planned to die also claims its stages as a process that is gone (the pid of an exited child):
  * this test process stands in for it and keeps running, as the real one would not.
@@ -17,7 +19,7 @@ import { hasScratch } from '../../functions/src/ports/artifact-store.ts';
 import { TransientError } from '../../functions/src/shared/errors.ts';
 
 /** How the process fails at its crash point. */
-export type FaultKind = 'transient' | 'permanent' | 'die';
+export type FaultKind = 'transient' | 'permanent' | 'die' | 'exit';
 
 /** One counted write. */
 export interface WriteEvent {
@@ -74,6 +76,10 @@ export class FaultInjector {
     const where = `${op} ${target}`;
     if (this.#plan.kind === 'transient') throw new TransientError(`fault injected: instance lost at write ${event.n} (${where})`, { stage: 'storage' });
     if (this.#plan.kind === 'permanent') throw new Error(`fault injected: disk full at write ${event.n} (${where})`);
+    if (this.#plan.kind === 'exit') {
+      process.kill(process.pid, 'SIGKILL');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
+    }
     throw new ProcessDied(event);
   }
 }

@@ -79,11 +79,16 @@ export async function buildTemplate(overrides: RetrainingConfigInput = {}): Prom
   return store;
 }
 
+/** The store in an existing folder (one a child process works on). */
+export function storeAt(dir: string): Store {
+  return { dir, config: storeConfig(dir), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 /** A copy of `template` for one scenario. */
 export function copyStore(template: Store): Store {
   const dir = mkdtempSync(path.join(tmpdir(), 'faults-'));
   cpSync(template.dir, dir, { recursive: true });
-  return { dir, config: storeConfig(dir), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return storeAt(dir);
 }
 
 /** What one chain run of a process did: its outcome, or that the process died on the way. */

@@ -117,46 +117,50 @@ describe('racing runs and deployers', () => {
     });
   });
 
-  it('four deployers of four versions at once: one wins, the others are told', async () => {
-    // Four complete versions first (trained, not deployed).
-    const versions = copyStore(template);
+  /** `n` more complete versions: copies of the serving one under new names (only the manifest names its version). */
+  async function cloneVersions(store: Store, n: number): Promise<string[]> {
+    const proc = await openProc(store, RUN_AT);
     try {
-      for (let i = 0; i < 4; i++) {
-        const proc = await openProc(versions, slot(i));
-        try {
-          const out = await runChain(proc.ports, trainOnly(proc.config), { mode: 'force', at: new Date(slot(i)), steps: defaultSteps });
-          assert.equal(out.result.status, 'success');
-        } finally {
-          await proc.close();
+      const registry = new ModelRegistry(proc.ports.artifacts, proc.config.pipeline.layout.modelsPrefix);
+      const [source] = await registry.listVersions();
+      const files = await proc.ports.artifacts.list(registry.layout.versionDir(source));
+      const names: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const name = `v_20260309_02000${i}`;
+        for (const f of files) {
+          const rel = f.path.slice(registry.layout.versionDir(source).length);
+          if (rel === 'manifest.json') continue;
+          await proc.ports.artifacts.put(registry.layout.file(name, rel), await proc.ports.artifacts.get(f.path));
         }
+        const manifest = { ...(await registry.manifest(source)), version: name, runId: `run_clone_${i}` };
+        await proc.ports.artifacts.put(registry.layout.manifest(name), `${JSON.stringify(manifest, null, 2)}\n`);
+        names.push(name);
       }
-      await scenario(
-        'racing deployers',
-        'four deployers, four versions, one serving state',
-        async (store) => {
-          const procs = await Promise.all([0, 1, 2, 3].map((i) => openProc(store, slot(i))));
-          try {
-            const names = (await new ModelRegistry(procs[0].ports.artifacts).listVersions()).slice(-4);
-            const outs = await Promise.all(
-              procs.map((p, i) => deploy(p.ports, p.config, { version: names[i], strategy: i % 2 ? 'immediate' : 'canary', actor: { kind: 'cli', id: `racer-${i}` }, deploymentId: `dep_race_${i}` })),
-            );
-            const outcomes = outs.map((o) => o.outcome).sort();
-            const won = outs.filter((o) => o.outcome === 'applied' || o.outcome === 'canary');
-            const problems = won.length === 1 && outs.filter((o) => o.outcome === 'conflict').length === 3 ? [] : [`outcomes ${outcomes.join(', ')}`];
-            const serving = await servingOf(store);
-            const records = serving.deployments.filter((d) => d.id.startsWith('dep_race_'));
-            if (records.length !== 4) problems.push(`${records.length} records for 4 deployers`);
-            const state = await new ModelRegistry(procs[0].ports.artifacts).readServingState();
-            if (state.pointer?.deploymentId !== won[0]?.deploymentId) problems.push(`the state names ${state.pointer?.deploymentId}, the winner is ${won[0]?.deploymentId}`);
-            return problems;
-          } finally {
-            await Promise.all(procs.map((p) => p.close()));
-          }
-        },
-        versions,
-      );
+      return names;
     } finally {
-      versions.remove();
+      await proc.close();
     }
+  }
+
+  it('four deployers of four versions at once: one wins, the others are told', async () => {
+    await scenario('racing deployers', 'four deployers, four versions, one serving state', async (store) => {
+      const names = await cloneVersions(store, 4);
+      const procs = await Promise.all(names.map(() => openProc(store, RUN_AT)));
+      try {
+        const outs = await Promise.all(
+          procs.map((p, i) => deploy(p.ports, p.config, { version: names[i], strategy: i % 2 ? 'immediate' : 'canary', actor: { kind: 'cli', id: `racer-${i}` }, deploymentId: `dep_race_${i}` })),
+        );
+        const won = outs.filter((o) => o.outcome === 'applied' || o.outcome === 'canary');
+        const problems = won.length === 1 && outs.filter((o) => o.outcome === 'conflict').length === 3 ? [] : [`outcomes ${outs.map((o) => o.outcome).join(', ')}`];
+        const serving = await servingOf(store);
+        const records = serving.deployments.filter((d) => d.id.startsWith('dep_race_'));
+        if (records.length !== 4) problems.push(`${records.length} records for 4 deployers`);
+        const state = await new ModelRegistry(procs[0].ports.artifacts).readServingState();
+        if (state.pointer?.deploymentId !== won[0]?.deploymentId) problems.push(`the state names ${state.pointer?.deploymentId}, the winner is ${won[0]?.deploymentId}`);
+        return problems;
+      } finally {
+        await Promise.all(procs.map((p) => p.close()));
+      }
+    });
   });
 });

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ModelRegistry } from '../../../functions/src/models/registry.ts';
+import { ensureRun } from '../../../functions/src/runs/run-record.ts';
 import { deploy } from '../../../functions/src/stages/deploy/deploy.ts';
 import { getDeployment, listDeployments } from '../../../functions/src/stages/deploy/deployment-store.ts';
 import { INTERIM_GATE_NOTE, type SafetyGate } from '../../../functions/src/stages/deploy/gate.ts';
@@ -127,6 +128,20 @@ describe('deploy', () => {
     const records = (await listDeployments(ports, ports.config)).records.filter((r) => r.deploymentId === 'dep_run_x');
     assert.deepEqual(records.map((r) => [r.outcome, r.toVersion]), [['applied', v2]]);
     assert.equal((await state())?.deploymentId, 'dep_run_x');
+  });
+
+  it("a run's deployment arriving after a later run's was applied is refused as superseded, and recorded", async () => {
+    await ensureRun(ports, 'run_early');
+    ports.clock.advance(60_000);
+    await ensureRun(ports, 'run_late');
+    const late = await deploy(ports, ports.config, { version: v2, strategy: 'immediate', actor: { kind: 'run', id: 'run_late' }, runId: 'run_late', deploymentId: 'dep_run_late' });
+    assert.equal(late.outcome, 'applied');
+    const early = await deploy(ports, ports.config, { version: v1, strategy: 'immediate', actor: { kind: 'run', id: 'run_early' }, runId: 'run_early', deploymentId: 'dep_run_early' });
+    assert.deepEqual([early.outcome, early.record?.action], ['rejected', 'reject']);
+    assert.match(early.reason, /superseded: run run_late, requested after run run_early, was deployed first/);
+    assert.deepEqual([(await state())?.version, (await state())?.deploymentId], [v2, 'dep_run_late']);
+    // A person may still deploy the older version.
+    assert.equal((await deploy(ports, ports.config, { version: v1, strategy: 'immediate', actor })).outcome, 'applied');
   });
 
   it('the same deployment id twice (a redelivered message) deploys once and returns the first outcome', async () => {

@@ -98,6 +98,20 @@ describe('the chain on the embedded backend', () => {
     assert.equal((await new ModelRegistry(env.ports.artifacts).readServingState()).generation, state.generation);
   });
 
+  it('rerunning the slot of a run that ended undeployed (its process died with model-trained) deploys it', async () => {
+    env = await openTestEnv(NOW, { ...QUICK, deployment: { autoDeploy: true, strategy: 'immediate' } });
+    await seedLogs(env.ports, { startDate: '2026-02-16', days: 14 });
+    const at = new Date(NOW);
+    // No deployer listening: the message is lost, as with the embedded bus of a process that died.
+    const first = await runChain(env.ports, env.config, { mode: 'force', at, steps: { ...defaultSteps, modelTrained: undefined } });
+    assert.equal(first.run?.status, 'succeeded');
+    assert.equal((first.result.stages.deployment as { status: string }).status, 'pending');
+    const again = await runChain(env.ports, env.config, { mode: 'force', at, steps: defaultSteps });
+    const dep = again.result.stages.deployment as Record<string, unknown>;
+    assert.deepEqual([again.result.status, dep.status, dep.deployment_id], ['success', 'applied', `dep_${first.run!.runId}`]);
+    assert.equal((await getRun(env.ports, first.run!.runId))?.stages.train?.attempts, 1);
+  });
+
   it('a week later the scheduled run updates the serving model incrementally', async () => {
     env = await openTestEnv('2026-02-23T02:00:00Z', QUICK);
     await seedLogs(env.ports, { startDate: '2026-02-09', days: 21 });
