@@ -1,17 +1,17 @@
 /**
  * One stage of one run under the run record's control: a stage that already completed for the
  * run is skipped (a redelivered message), a run that already ended is left alone, a stage still
- * running elsewhere is retried later (a lease; taken over at once when its owner process is known
- * to be gone: stage-owner.ts), and the outcome is recorded. Permanent errors fail
- * the run and are returned, never thrown; transient ones are recorded and re-thrown so that the
- * bus redelivers. The partial outputs of a failed run are cleaned up (a retried attempt replaces
- * its own partial outputs, so they are left to it).
+ * running elsewhere is retried later (a lease; taken over at once when the process holding it is
+ * known to be gone: stage-owner.ts), and the outcome is recorded. Permanent errors fail the run
+ * and are returned, never thrown; transient ones are recorded and re-thrown so that the bus
+ * redelivers. The partial outputs of a failed run are cleaned up (a retried attempt replaces its
+ * own partial outputs, so they are left to it).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Ports } from '../ports/index.ts';
 import { TransientError, describeError, isTransient, type Stage } from '../shared/errors.ts';
 import { createLogger, silentSink, type EventFields, type PipelineLogger } from '../shared/logger.ts';
-import { ownerGone, currentOwner } from './stage-owner.ts';
+import { currentOwner, ownerGone } from './stage-owner.ts';
 import { RUNS_COLLECTION, RUN_STAGES, applyStage, getRun, isTerminal, markStage, mutateRun, newRun, type RunOutputs, type RunRecord, type RunStage, type StageRecord } from './run-record.ts';
 
 /**
@@ -110,8 +110,8 @@ export function expiredStage(run: RunRecord, now: number, leaseMs = STAGE_LEASE_
 }
 
 /**
- * Fail a run whose stage outlived its lease, with `error` on that stage (checked again inside the
- * compare-and-swap, so a stage taken over meanwhile is left alone). Returns the record after.
+ * Fail a run whose attempt died (`expiredStage`), with `error` on that stage — checked again inside
+ * the compare-and-swap, so a stage taken over meanwhile is left alone. Returns the record after.
  */
 export async function failExpiredStage(ports: Pick<Ports, 'records' | 'clock'>, runId: string, error: unknown, opts: { leaseMs?: number; collection?: string } = {}): Promise<RunRecord | null> {
   return await mutateRun(
