@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isTransient } from '../../functions/src/shared/errors.ts';
+import { currentOwner } from '../../functions/src/runs/stage-owner.ts';
 import { rng } from '../../functions/src/stages/train/random.ts';
 import { FaultInjector, type FaultKind, type WriteEvent } from './fault-ports.ts';
 import { NEXT_AT, RUN_AT, buildTemplate, copyStore, lost, openProc, readRun, runForced, snapshot, violations, type Store } from './harness.ts';
@@ -17,7 +18,8 @@ import { FaultTable } from './report.ts';
 
 const SEED = Number(process.env.FAULT_SEED ?? 1);
 const ALL = process.env.FAULT_ALL === '1';
-const KINDS: FaultKind[] = ['transient', 'permanent', 'die'];
+/** A process that dies is told from a live one by its pid only where the kernel has a boot id (Linux). */
+const KINDS: FaultKind[] = currentOwner().boot ? ['transient', 'permanent', 'die'] : ['transient', 'permanent'];
 const RUN_ID = 'run_20260309T020000Z_force';
 
 /** The write site of a write: its target with names made generic, and the loops folded. */

@@ -33,7 +33,9 @@ export const VersionBindingSchema = z.strictObject({
   result: ModelTrainedSchema.nullable().catch(null),
 });
 
+/** The run that owns a version name. */
 export type VersionClaim = z.infer<typeof VersionClaimSchema>;
+/** A run's version and, once trained, its `model-trained` message. */
 export type VersionBinding = z.infer<typeof VersionBindingSchema>;
 
 /** A binding as stored: its path (the current or the legacy one) and generation. */
