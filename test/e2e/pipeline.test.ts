@@ -18,10 +18,11 @@ import { FolderArtifactStore } from '../../functions/src/adapters/embedded/index
 import { loadConfig } from '../../functions/src/config/load.ts';
 import type { RetrainingConfig } from '../../functions/src/config/schema.ts';
 import { ModelRegistry } from '../../functions/src/models/registry.ts';
+import { readBinding } from '../../functions/src/runs/version-binding.ts';
 import type { Delivery, Ports } from '../../functions/src/ports/index.ts';
 import { TransientError } from '../../functions/src/shared/errors.ts';
 import { ModelTrainedSchema, RetrainRequestSchema, type ModelTrained, type RetrainRequest } from '../../functions/src/shared/messages.ts';
-import { getRun, isTerminal, type RunRecord } from '../../functions/src/stages/pipeline/run-record.ts';
+import { getRun, isTerminal, type RunRecord } from '../../functions/src/runs/run-record.ts';
 import { seedLogs } from '../stages/pipeline/fixtures.ts';
 
 const EMULATED = !!(process.env.FIRESTORE_EMULATOR_HOST && process.env.PUBSUB_EMULATOR_HOST);
@@ -198,7 +199,7 @@ describe('end to end on the Firestore and Pub/Sub emulators', { skip: SKIP }, ()
     assert.equal(run.status, 'succeeded', JSON.stringify(run, null, 2));
     assert.ok(await ports.artifacts.exists(`datasets/${runId}/production_data_metadata.json`));
     const registry = new ModelRegistry(ports.artifacts, config.pipeline.layout.modelsPrefix);
-    const mine = (await registry.run(runId))?.record.version;
+    const mine = (await readBinding(ports.artifacts, registry.layout, runId))?.binding.version;
     assert.equal(run.outputs.version, mine);
     assert.equal((await registry.listVersions()).filter((v) => v === mine).length, 1);
     assert.equal((await registry.manifest(mine!)).runId, runId);

@@ -55,15 +55,4 @@ describe('model registry', () => {
     assert.equal(backup.manifest.version, 'v_20261103_000000');
   });
 
-  it('gives a run its earlier version name back, and suffixes taken names', async () => {
-    ports.clock.set('2026-11-27T09:00:00Z');
-    const v1 = await registry.claimVersion('run_a', ports.clock.now());
-    assert.equal(v1, 'v_20261127_090000');
-    const v2 = await registry.claimVersion('run_b', ports.clock.now());
-    assert.match(v2, /^v_20261127_090000_[0-9a-f]{6}$/);
-    ports.clock.advance(60_000);
-    assert.equal(await registry.claimVersion('run_a', ports.clock.now()), v1);
-    const [c1, c2] = await Promise.all([registry.claimVersion('run_c', ports.clock.now()), registry.claimVersion('run_d', ports.clock.now())]);
-    assert.notEqual(c1, c2);
-  });
 });

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { setPortsFactory } from '../../functions/src/runtime/cloud-ports.ts';
 import { RetrainRequestSchema } from '../../functions/src/shared/messages.ts';
 import { TriggerDecisionSchema } from '../../functions/src/stages/decide/decision.ts';
-import { getRun } from '../../functions/src/stages/pipeline/run-record.ts';
+import { getRun } from '../../functions/src/runs/run-record.ts';
 import { checker } from '../../functions/src/triggers/checker.ts';
 import { openTestEnv, seedLogs, type TestEnv } from '../stages/pipeline/fixtures.ts';
 

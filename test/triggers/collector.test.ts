@@ -18,7 +18,7 @@ import { parseConfig } from '../../functions/src/config/load.ts';
 import type { Ports } from '../../functions/src/ports/index.ts';
 import { resetCloudPorts, setPortsFactory } from '../../functions/src/runtime/cloud-ports.ts';
 import { TransientError } from '../../functions/src/shared/errors.ts';
-import { getRun } from '../../functions/src/stages/pipeline/run-record.ts';
+import { getRun } from '../../functions/src/runs/run-record.ts';
 import { collector } from '../../functions/src/triggers/collector.ts';
 import { validLog } from '../stages/collect/fixtures.ts';
 import { embeddedHarness } from '../stages/collect/harness.ts';

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { ConfigError } from '../shared/errors.ts';
+import { formatIssues } from '../shared/format-issues.ts';
 import { RetrainingConfigSchema, type RetrainingConfig } from './schema.ts';
 
 /** The repository root (two levels above `functions/src/config`, or above `functions/lib/config`). */
@@ -22,17 +22,6 @@ export interface LoadedConfig {
   config: RetrainingConfig;
   source: string;
   hash: string;
-}
-
-/** Format zod issues as `path: message` lines. */
-export function formatIssues(issues: z.core.$ZodIssue[]): string[] {
-  return issues.map((i) => {
-    const where = i.path.length ? i.path.map(String).join('.') : '(root)';
-    if (i.code === 'unrecognized_keys') {
-      return `${where}: unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
-    }
-    return `${where}: ${i.message}`;
-  });
 }
 
 /** Validate an already-parsed object as a config. */

@@ -4,8 +4,8 @@
  *
  *   models/current.json                      the serving pointer (moved with a precondition)
  *   models/backups/<stamp>.json              copies of the pointer taken by --backup-current
- *   models/claims/<version>.json             write-once lock on a version name
- *   models/runs/<runId>.json                 run → version, then the run's final result
+ *   models/claims/<version>.json             write-once lock on a version name (runs/version-binding.ts)
+ *   models/bindings/<runId>.json             run → version, then its training result (legacy: models/runs/)
  *   models/v_YYYYMMDD_HHMMSS[_suffix]/       one immutable version (see docs/model-bundle.md)
  *     scaler.json  labels.json  reference.json  models/<target>.json  manifest.json (last)
  */
@@ -50,7 +50,10 @@ export interface ModelsLayout {
   current: string;
   backup(stampText: string): string;
   claim(version: string): string;
-  run(runId: string): string;
+  /** The run's version binding. */
+  binding(runId: string): string;
+  /** Where bindings were written before they were called so (read, never written). */
+  legacyBinding(runId: string): string;
   versionDir(version: string): string;
   file(version: string, name: string): string;
   model(version: string, target: string): string;
@@ -65,7 +68,8 @@ export function modelsLayout(prefix: string): ModelsLayout {
     current: `${p}/current.json`,
     backup: (s) => `${p}/backups/${s}.json`,
     claim: (v) => `${p}/claims/${v}.json`,
-    run: (runId) => `${p}/runs/${runId}.json`,
+    binding: (runId) => `${p}/bindings/${runId}.json`,
+    legacyBinding: (runId) => `${p}/runs/${runId}.json`,
     versionDir: (v) => `${p}/${v}/`,
     file: (v, name) => `${p}/${v}/${name}`,
     model: (v, target) => `${p}/${v}/${BUNDLE_FILES.modelsDir}/${target}.json`,

@@ -1,14 +1,13 @@
 /**
  * The model registry over the artefact store: lists complete versions (those with a manifest),
- * reads and moves the `current` pointer with a compare-and-swap on its generation, backs the
- * pointer up, and hands out version names so that two runs never share one and a replayed run
- * gets its earlier name back (layout in layout.ts, docs/model-bundle.md).
+ * reads and moves the `current` pointer with a compare-and-swap on its generation and backs the
+ * pointer up (layout in layout.ts, docs/model-bundle.md). Which run writes which version is run
+ * bookkeeping: runs/version-binding.ts.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ArtifactStore, ObjectInfo } from '../ports/artifact-store.ts';
 import { ConflictError, DataError, NotFoundError } from '../shared/errors.ts';
-import { baseVersionName, isVersionName, modelsLayout, stamp, type ModelsLayout } from './layout.ts';
+import { isVersionName, modelsLayout, stamp, type ModelsLayout } from './layout.ts';
 import { ManifestSchema, type Manifest } from './manifest.ts';
 import { jsonText } from './write-once.ts';
 
@@ -48,21 +47,9 @@ export const PointerBackupSchema = z.strictObject({
   manifest: ManifestSchema.nullable(),
 });
 
-/** `models/claims/<version>.json`: the run that owns a version name. */
-export const VersionClaimSchema = z.strictObject({ version: z.string(), runId: z.string(), claimedAt: z.iso.datetime({ offset: true }) });
-
-/** `models/runs/<runId>.json`: the version a run writes, then its final result. */
-export const RunRecordSchema = z.strictObject({
-  runId: z.string(),
-  version: z.string(),
-  claimedAt: z.iso.datetime({ offset: true }),
-  result: z.record(z.string(), z.unknown()).nullable(),
-});
-
 export type Canary = z.infer<typeof CanarySchema>;
 export type CurrentPointer = z.infer<typeof CurrentPointerSchema>;
 export type PointerBackup = z.infer<typeof PointerBackupSchema>;
-export type RunRecord = z.infer<typeof RunRecordSchema>;
 
 /**
  * The serving state as stored, read without throwing: an unreadable `current.json` still has a
@@ -91,7 +78,7 @@ async function readJson<T>(store: ArtifactStore, path: string, schema: z.ZodType
   return res.data;
 }
 
-/** Versions, the current pointer and run claims under one models prefix. */
+/** Versions and the current pointer under one models prefix. */
 export class ModelRegistry {
   readonly store: ArtifactStore;
   readonly layout: ModelsLayout;
@@ -185,62 +172,6 @@ export class ModelRegistry {
       } catch (err) {
         if (!(err instanceof ConflictError) || n > 100) throw err;
       }
-    }
-  }
-
-  /** The record of a run, with its generation, or null. */
-  async run(runId: string): Promise<{ record: RunRecord; generation: string } | null> {
-    const info = await this.store.stat(this.layout.run(runId));
-    if (!info) return null;
-    const record = await readJson(this.store, this.layout.run(runId), RunRecordSchema);
-    return record ? { record, generation: info.generation } : null;
-  }
-
-  /**
-   * The version name of a run: the one recorded earlier for the same run id (a replay), else a
-   * fresh `v_YYYYMMDD_HHMMSS` — suffixed with a hash of the run id, then a counter, when taken.
-   */
-  async claimVersion(runId: string, at: Date): Promise<string> {
-    const existing = await this.run(runId);
-    if (existing) return existing.record.version;
-    const base = baseVersionName(at);
-    const h = createHash('sha256').update(runId).digest('hex').slice(0, 6);
-    let chosen: string | null = null;
-    for (let n = 0; n < 100 && !chosen; n++) {
-      const name = n === 0 ? base : n === 1 ? `${base}_${h}` : `${base}_${h}_${n}`;
-      if ((await this.store.list(this.layout.versionDir(name))).length) continue;
-      const claim = { version: name, runId, claimedAt: at.toISOString() };
-      try {
-        await this.store.put(this.layout.claim(name), jsonText(claim), { ifGenerationMatch: '0', contentType: 'application/json' });
-        chosen = name;
-      } catch (err) {
-        if (!(err instanceof ConflictError)) throw err;
-        const other = await readJson(this.store, this.layout.claim(name), VersionClaimSchema);
-        if (other?.runId === runId) chosen = name;
-      }
-    }
-    if (!chosen) throw new ConflictError(`No free version name near ${base}`, { stage: 'train', details: { base } });
-    const record: RunRecord = { runId, version: chosen, claimedAt: at.toISOString(), result: null };
-    try {
-      await this.store.put(this.layout.run(runId), jsonText(record), { ifGenerationMatch: '0', contentType: 'application/json' });
-      return chosen;
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
-      const winner = await this.run(runId);
-      if (!winner) throw err;
-      return winner.record.version;
-    }
-  }
-
-  /** Record a run's final result on its run record (compare-and-swap; first result wins). */
-  async recordResult(runId: string, version: string, result: Record<string, unknown>, at: Date): Promise<void> {
-    const existing = await this.run(runId);
-    if (existing?.record.result) return;
-    const record: RunRecord = existing ? { ...existing.record, result } : { runId, version, claimedAt: at.toISOString(), result };
-    try {
-      await this.store.put(this.layout.run(runId), jsonText(record), { ifGenerationMatch: existing?.generation ?? '0', contentType: 'application/json' });
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
     }
   }
 }

@@ -2,14 +2,16 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { LogSource } from '../../../functions/src/ports/index.ts';
-import { DataError, TransientError } from '../../../functions/src/shared/errors.ts';
+import { TransientError } from '../../../functions/src/shared/errors.ts';
 import { createLogger, memorySink, type LogEvent } from '../../../functions/src/shared/logger.ts';
-import { DatasetReadySchema } from '../../../functions/src/shared/messages.ts';
+import { DatasetReadySchema, RetrainRequestSchema, type RetrainRequestInput } from '../../../functions/src/shared/messages.ts';
+import { getRun } from '../../../functions/src/runs/run-record.ts';
 import { handleRetrainRequest } from '../../../functions/src/stages/collect/handle-retrain-request.ts';
+import { collectStep } from '../../../functions/src/stages/pipeline/collect-step.ts';
 import { validLog } from './fixtures.ts';
 import { embeddedHarness, type Harness } from './harness.ts';
 
-const REQUEST = {
+const REQUEST: RetrainRequestInput = {
   runId: 'run_20261127T020000Z_ab12',
   window: { start: '2026-11-20T00:00:00.000Z', end: '2026-11-27T00:00:00.000Z' },
   reasons: ['data_volume'],
@@ -29,7 +31,8 @@ afterEach(async () => {
   await h.close();
 });
 
-const handle = (message: unknown) => handleRetrainRequest(h.ports, h.config, message, { configHash: h.configHash, log: createLogger(memorySink(events)) });
+/** The handler receives its message parsed (the collect step is the edge). */
+const handle = (message: RetrainRequestInput) => handleRetrainRequest(h.ports, h.config, RetrainRequestSchema.parse(message), { configHash: h.configHash, log: createLogger(memorySink(events)) });
 
 describe('collector handler', () => {
   it('collects the run-scoped dataset and publishes dataset-ready', async () => {
@@ -89,17 +92,16 @@ describe('collector handler', () => {
     ['an unknown strategy', { ...REQUEST, strategy: 'yolo' }, /strategy/],
   ];
   for (const [name, message, re] of badMessages) {
-    it(`acknowledges a bad message (${name}) without retry or output`, async () => {
-      const out = await handle(message);
-      assert.equal(out.status, 'rejected');
-      if (out.status === 'rejected') {
-        assert.ok(out.error instanceof DataError);
-        assert.equal(out.error.code, 'MESSAGE_INVALID');
-        assert.match(out.error.message, re);
-      }
+    it(`acknowledges a bad message (${name}) at the edge without retry or output`, async () => {
+      const out = await collectStep(h.ports, h.config, message, { log: createLogger(memorySink(events)) });
+      assert.equal(out, null);
       assert.equal(h.published.length, 0);
       assert.deepEqual(await h.ports.artifacts.list('datasets/'), []);
-      assert.ok(events.some((e) => e.event === 'message_rejected' && e.severity === 'ERROR'));
+      const rejected = events.find((e) => e.event === 'message_rejected' && e.severity === 'ERROR');
+      assert.match(String(rejected?.reason), /^Invalid retrain request: /);
+      assert.match(String(rejected?.reason), re);
+      const runId = (message as { runId?: unknown } | null)?.runId;
+      if (typeof runId === 'string' && /^run_/.test(runId)) assert.equal(await getRun(h.ports, runId), null);
     });
   }
 
@@ -122,11 +124,11 @@ describe('collector handler', () => {
       },
     };
     const ports = { ...h.ports, logs: Object.assign(Object.create(logs), flaky) };
-    await assert.rejects(handleRetrainRequest(ports, h.config, REQUEST, { configHash: h.configHash }), TransientError);
+    await assert.rejects(handleRetrainRequest(ports, h.config, RetrainRequestSchema.parse(REQUEST), { configHash: h.configHash }), TransientError);
     assert.equal(await h.ports.artifacts.exists(META), false);
     assert.equal(h.published.length, 0);
     fail = false;
-    const out = await handleRetrainRequest(ports, h.config, REQUEST, { configHash: h.configHash });
+    const out = await handleRetrainRequest(ports, h.config, RetrainRequestSchema.parse(REQUEST), { configHash: h.configHash });
     assert.equal(out.status, 'published');
   });
 

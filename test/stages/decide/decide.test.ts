@@ -4,7 +4,7 @@ import { DataError } from '../../../functions/src/shared/errors.ts';
 import { decide, defaultTriggers } from '../../../functions/src/stages/decide/decide.ts';
 import { toOriginalCheck, TriggerDecisionSchema } from '../../../functions/src/stages/decide/decision.ts';
 import type { Trigger } from '../../../functions/src/stages/decide/trigger.ts';
-import { finishRun, markStage } from '../../../functions/src/stages/pipeline/run-record.ts';
+import { finishRun, markStage } from '../../../functions/src/runs/run-record.ts';
 import { openTestEnv, seedLogs, type TestEnv } from '../pipeline/fixtures.ts';
 
 const NOW = '2026-03-02T02:00:00Z';

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createLogger, type LogEvent } from '../../../functions/src/shared/logger.ts';
 import { decide } from '../../../functions/src/stages/decide/decide.ts';
 import { requestRetrain } from '../../../functions/src/stages/pipeline/request.ts';
-import { markStage } from '../../../functions/src/stages/pipeline/run-record.ts';
+import { markStage } from '../../../functions/src/runs/run-record.ts';
 import { openTestEnv, type TestEnv } from '../pipeline/fixtures.ts';
 
 describe('a re-triggered slot', () => {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ModelRegistry } from '../../../functions/src/models/registry.ts';
+import { ensureRun } from '../../../functions/src/runs/run-record.ts';
 import { deploy } from '../../../functions/src/stages/deploy/deploy.ts';
 import { getDeployment, listDeployments } from '../../../functions/src/stages/deploy/deployment-store.ts';
 import { INTERIM_GATE_NOTE, type SafetyGate } from '../../../functions/src/stages/deploy/gate.ts';
@@ -108,6 +109,39 @@ describe('deploy', () => {
     assert.equal((await state())?.version, winner.record?.toVersion);
     assert.equal(loser.record?.outcome, 'conflict');
     assert.match(loser.reason, /another deployment won/);
+  });
+
+  it('one deployment delivered twice at once: the delivery that loses the write finds its own deployment serving, no conflict', async () => {
+    await deploy(ports, ports.config, { version: v1, strategy: 'immediate', actor });
+    let arrived = 0;
+    let release!: () => void;
+    const bothRead = new Promise<void>((r) => (release = r));
+    const barrier: SafetyGate = async () => {
+      if (++arrived === 2) release();
+      await bothRead;
+      return { passed: true, reasons: ['ok'], reportPath: null, metrics: {} };
+    };
+    const req = { version: v2, strategy: 'safe' as const, gate: barrier, actor: { kind: 'run', id: 'run_x' } as const, deploymentId: 'dep_run_x' };
+    const results = await Promise.all([deploy(ports, ports.config, req), deploy(ports, ports.config, req)]);
+    assert.deepEqual(results.map((r) => r.outcome), ['applied', 'applied']);
+    assert.deepEqual(results.map((r) => r.replayed).sort(), [false, true]);
+    const records = (await listDeployments(ports, ports.config)).records.filter((r) => r.deploymentId === 'dep_run_x');
+    assert.deepEqual(records.map((r) => [r.outcome, r.toVersion]), [['applied', v2]]);
+    assert.equal((await state())?.deploymentId, 'dep_run_x');
+  });
+
+  it("a run's deployment arriving after a later run's was applied is refused as superseded, and recorded", async () => {
+    await ensureRun(ports, 'run_early');
+    ports.clock.advance(60_000);
+    await ensureRun(ports, 'run_late');
+    const late = await deploy(ports, ports.config, { version: v2, strategy: 'immediate', actor: { kind: 'run', id: 'run_late' }, runId: 'run_late', deploymentId: 'dep_run_late' });
+    assert.equal(late.outcome, 'applied');
+    const early = await deploy(ports, ports.config, { version: v1, strategy: 'immediate', actor: { kind: 'run', id: 'run_early' }, runId: 'run_early', deploymentId: 'dep_run_early' });
+    assert.deepEqual([early.outcome, early.record?.action], ['rejected', 'reject']);
+    assert.match(early.reason, /superseded: run run_late, requested after run run_early, was deployed first/);
+    assert.deepEqual([(await state())?.version, (await state())?.deploymentId], [v2, 'dep_run_late']);
+    // A person may still deploy the older version.
+    assert.equal((await deploy(ports, ports.config, { version: v1, strategy: 'immediate', actor })).outcome, 'applied');
   });
 
   it('the same deployment id twice (a redelivered message) deploys once and returns the first outcome', async () => {

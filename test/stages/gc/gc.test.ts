@@ -10,7 +10,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FolderArtifactStore } from '../../../functions/src/adapters/embedded/folder-artifact-store.ts';
 import { collectGarbage } from '../../../functions/src/stages/gc/gc.ts';
-import { applyStage, getRun, newRun } from '../../../functions/src/stages/pipeline/run-record.ts';
+import { applyStage, getRun, newRun } from '../../../functions/src/runs/run-record.ts';
+import { currentOwner } from '../../../functions/src/runs/stage-owner.ts';
 import { openTestEnv, type TestEnv } from '../pipeline/fixtures.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../../bin/retrain.js');
@@ -127,6 +128,17 @@ describe('retrain gc', () => {
     assert.deepEqual(readdirSync(path.join(bucket, 'models', 'v_20260101_000000')).filter((n) => n.startsWith('.~')).sort(), ['.~lock-live', '.~tmp-fresh']);
     const again = await collectGarbage(env.ports, env.config);
     assert.equal(again.runs.length + again.versions.length + again.datasets.length + again.scratch.length, 0);
+  });
+
+  it('fails at once a run whose stage was claimed by a process of this machine that is gone', { skip: !currentOwner().boot && 'no kernel boot id here: claims end with their lease only' }, async () => {
+    const run = applyStage(newRun('run_gone', new Date(NOW - 120_000)), 'collect', 'running', {}, new Date(NOW - 60_000));
+    run.stages.collect!.owner = { ...currentOwner(), pid: deadPid() };
+    await env.ports.records.create('retraining_runs', 'run_gone', JSON.parse(JSON.stringify(run)));
+    const r = await collectGarbage(env.ports, env.config);
+    assert.deepEqual(r.runs.map((x) => x.runId), ['run_gone']);
+    const gone = await getRun(env.ports, 'run_gone');
+    assert.equal(gone?.status, 'failed');
+    assert.match(gone?.error?.message ?? '', /collect running since .*, its process \(pid \d+ on .+\) is gone/);
   });
 
   it('keeps an incomplete dataset younger than the grace period', async () => {

@@ -5,7 +5,7 @@ import { ModelRegistry } from '../../../functions/src/models/registry.ts';
 import type { Ports } from '../../../functions/src/ports/index.ts';
 import { TransientError } from '../../../functions/src/shared/errors.ts';
 import { runChain, subscribeSteps } from '../../../functions/src/stages/pipeline/chain.ts';
-import { getRun } from '../../../functions/src/stages/pipeline/run-record.ts';
+import { getRun } from '../../../functions/src/runs/run-record.ts';
 import { defaultSteps } from '../../../functions/src/stages/pipeline/steps.ts';
 import { createLogger, silentSink } from '../../../functions/src/shared/logger.ts';
 import { openTestEnv, seedLogs, type TestEnv } from './fixtures.ts';
@@ -96,6 +96,20 @@ describe('the chain on the embedded backend', () => {
     await off();
     assert.equal((await env.ports.records.list(env.config.pipeline.collections.deployments)).length, 1);
     assert.equal((await new ModelRegistry(env.ports.artifacts).readServingState()).generation, state.generation);
+  });
+
+  it('rerunning the slot of a run that ended undeployed (its process died with model-trained) deploys it', async () => {
+    env = await openTestEnv(NOW, { ...QUICK, deployment: { autoDeploy: true, strategy: 'immediate' } });
+    await seedLogs(env.ports, { startDate: '2026-02-16', days: 14 });
+    const at = new Date(NOW);
+    // No deployer listening: the message is lost, as with the embedded bus of a process that died.
+    const first = await runChain(env.ports, env.config, { mode: 'force', at, steps: { ...defaultSteps, modelTrained: undefined } });
+    assert.equal(first.run?.status, 'succeeded');
+    assert.equal((first.result.stages.deployment as { status: string }).status, 'pending');
+    const again = await runChain(env.ports, env.config, { mode: 'force', at, steps: defaultSteps });
+    const dep = again.result.stages.deployment as Record<string, unknown>;
+    assert.deepEqual([again.result.status, dep.status, dep.deployment_id], ['success', 'applied', `dep_${first.run!.runId}`]);
+    assert.equal((await getRun(env.ports, first.run!.runId))?.stages.train?.attempts, 1);
   });
 
   it('a week later the scheduled run updates the serving model incrementally', async () => {

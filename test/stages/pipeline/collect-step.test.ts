@@ -4,7 +4,7 @@ import { TransientError } from '../../../functions/src/shared/errors.ts';
 import { DatasetReadySchema, type RetrainRequestInput } from '../../../functions/src/shared/messages.ts';
 import { datasetPaths } from '../../../functions/src/stages/collect/handle-retrain-request.ts';
 import { collectStep, type CollectHandler } from '../../../functions/src/stages/pipeline/collect-step.ts';
-import { getRun } from '../../../functions/src/stages/pipeline/run-record.ts';
+import { getRun } from '../../../functions/src/runs/run-record.ts';
 import { openTestEnv, seedLogs, type TestEnv } from './fixtures.ts';
 
 const NOW = '2026-03-02T02:00:00Z';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { getRun } from '../../../functions/src/stages/pipeline/run-record.ts';
+import { getRun } from '../../../functions/src/runs/run-record.ts';
 import { trainStep } from '../../../functions/src/stages/pipeline/train-step.ts';
 import { openTestEnv, type TestEnv } from './fixtures.ts';
 

@@ -3,8 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../../functions/src/config/load.ts';
 import { ModelRegistry } from '../../../functions/src/models/registry.ts';
 import { TransientError } from '../../../functions/src/shared/errors.ts';
-import type { ModelTrained } from '../../../functions/src/shared/messages.ts';
-import { getRun } from '../../../functions/src/stages/pipeline/run-record.ts';
+import { DatasetReadySchema, type DatasetReady, type ModelTrained } from '../../../functions/src/shared/messages.ts';
+import { getRun } from '../../../functions/src/runs/run-record.ts';
+import { readBinding } from '../../../functions/src/runs/version-binding.ts';
+import { trainStep } from '../../../functions/src/stages/pipeline/train-step.ts';
 import { handleDatasetReady } from '../../../functions/src/stages/train/handle-dataset-ready.ts';
 import { makeCsv, makeRows, toCsv } from './fixtures.ts';
 import { openTestPorts, type TestPorts } from './ports.ts';
@@ -15,12 +17,12 @@ const config = parseConfig({
   validation: { qualityChecks: { minSamples: 50 } },
 });
 
-async function dataset(ports: TestPorts, runId: string, csv: string) {
+async function dataset(ports: TestPorts, runId: string, csv: string): Promise<DatasetReady> {
   const csvPath = `datasets/${runId}/production_data.csv`;
   const metadataPath = `datasets/${runId}/production_data_metadata.json`;
   await ports.artifacts.put(csvPath, csv);
   await ports.artifacts.put(metadataPath, '{}');
-  return { runId, strategy: 'auto', csvPath, metadataPath, rows: csv.split('\n').length - 2, verdict: 'proceed', reasons: [] };
+  return DatasetReadySchema.parse({ runId, strategy: 'auto', csvPath, metadataPath, rows: csv.split('\n').length - 2, verdict: 'proceed', reasons: [] });
 }
 
 describe('handleDatasetReady', () => {
@@ -65,9 +67,9 @@ describe('handleDatasetReady', () => {
 
   it('a replay after a crash between writing the version and recording the result reuses the version', async () => {
     const msg = await dataset(ports, 'run_t1', makeCsv({ rows: 250, seed: 1 }));
-    const run = (await registry.run('run_t1'))!;
-    // As if the first delivery died right after the manifest: no result on the run, no run record.
-    await ports.artifacts.put(registry.layout.run('run_t1'), JSON.stringify({ ...run.record, result: null }));
+    const bound = (await readBinding(ports.artifacts, registry.layout, 'run_t1'))!;
+    // As if the first delivery died right after the manifest: no result on the binding, no run record.
+    await ports.artifacts.put(bound.path, JSON.stringify({ ...bound.binding, result: null }));
     await ports.records.delete(config.pipeline.collections.runs, 'run_t1');
     // Without the CSV a retrain would fail: success proves the version is reused, not retrained.
     await ports.artifacts.delete(msg.csvPath);
@@ -108,7 +110,8 @@ describe('handleDatasetReady', () => {
   });
 
   it('rejects an invalid message, and retries a dataset that is not complete yet', async () => {
-    assert.equal((await handleDatasetReady(ports, config, { runId: 'x' })).status, 'rejected');
+    // Parsed at the edge (the train step): never reaches the handler.
+    assert.equal((await trainStep(ports, config, { runId: 'x' })).status, 'rejected');
     const msg = { ...(await dataset(ports, 'run_t4', makeCsv({ rows: 100, seed: 4 }))), metadataPath: 'datasets/run_t4/none.json' };
     await assert.rejects(handleDatasetReady(ports, config, msg), TransientError);
   });

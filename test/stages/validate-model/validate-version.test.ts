@@ -9,9 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../../functions/src/config/load.ts';
 import type { RetrainingConfigInput } from '../../../functions/src/config/schema.ts';
 import { ModelRegistry } from '../../../functions/src/models/registry.ts';
-import type { ModelTrained } from '../../../functions/src/shared/messages.ts';
+import { DatasetReadySchema, type DatasetReady, type ModelTrained } from '../../../functions/src/shared/messages.ts';
 import { ComparisonReportSchema } from '../../../functions/src/stages/compare/comparison-report.ts';
-import { getRun } from '../../../functions/src/stages/pipeline/run-record.ts';
+import { getRun } from '../../../functions/src/runs/run-record.ts';
 import { handleDatasetReady } from '../../../functions/src/stages/train/handle-dataset-ready.ts';
 import { readValidation } from '../../../functions/src/stages/validate-model/validate-version.ts';
 import { makeCsv } from '../train/fixtures.ts';
@@ -19,12 +19,12 @@ import { openTestPorts, type TestPorts } from '../train/ports.ts';
 
 const base: RetrainingConfigInput = { training: { rounds: 6, maxDepth: 3, workers: 1 }, strategies: { full: { hyperparameterTuning: false } }, validation: { qualityChecks: { minSamples: 50 } } };
 
-async function dataset(ports: TestPorts, runId: string, csv: string) {
+async function dataset(ports: TestPorts, runId: string, csv: string): Promise<DatasetReady> {
   const csvPath = `datasets/${runId}/production_data.csv`;
   const metadataPath = `datasets/${runId}/production_data_metadata.json`;
   await ports.artifacts.put(csvPath, csv);
   await ports.artifacts.put(metadataPath, '{}');
-  return { runId, strategy: 'full', csvPath, metadataPath, rows: 600, verdict: 'proceed', reasons: [] };
+  return DatasetReadySchema.parse({ runId, strategy: 'full', csvPath, metadataPath, rows: 600, verdict: 'proceed', reasons: [] });
 }
 
 describe('the validation gate in the trainer', () => {

@@ -15,6 +15,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TransientError } from '../../shared/errors.ts';
+import { processRuns } from '../../shared/process-liveness.ts';
 import { RESERVED_SEGMENT_PREFIX } from '../object-paths.ts';
 
 /**
@@ -114,18 +115,6 @@ export async function readOwner(lock: string): Promise<LockOwner | null> {
     // half-written or garbage: judged by age below
   }
   return null;
-}
-
-/** True when a process with this pid runs on this machine. */
-function processRuns(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it runs, under another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { closePorts, openPorts } from '../../adapters/open.ts';
 import { loadConfig } from '../../config/load.ts';
 import { DEFAULT_GRACE_MS, collectGarbage, type GcReport } from '../../stages/gc/gc.ts';
-import { STAGE_LEASE_MS } from '../../stages/pipeline/run-stage.ts';
+import { STAGE_LEASE_MS } from '../../runs/run-stage.ts';
 import { createOutput } from '../output.ts';
 import { storeOptions, type StoreFlags } from '../options.ts';
 
@@ -46,9 +46,10 @@ export function registerGc(program: Command): void {
     'after',
     [
       '',
-      'A run whose stage has been `running` past the lease is marked failed with the reason (it is not',
-      'resumed: rerun it with `retrain auto`). Complete versions and datasets are never touched; a',
-      'version or dataset a running run still works on is kept.',
+      'A run whose stage has been `running` past the lease, or whose process on this machine is gone,',
+      'is marked failed with the reason (it is not resumed: to resume a crashed run instead, run its',
+      'slot again with `retrain auto --at <slot>` before gc). Complete versions and datasets are',
+      'never touched; a version or dataset a running run still works on is kept.',
       '',
       'Examples:',
       '  retrain gc --dry-run',

@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import { closePorts, openPorts } from '../../adapters/open.ts';
-import { formatIssues, loadConfig } from '../../config/load.ts';
+import { loadConfig } from '../../config/load.ts';
+import { formatIssues } from '../../shared/format-issues.ts';
 import type { RetrainingConfig } from '../../config/schema.ts';
 import type { LogSink } from '../../ports/log-store.ts';
 import { ConfigError } from '../../shared/errors.ts';

@@ -15,15 +15,15 @@
  * - metadata is written with `ifGenerationMatch: '0'` after checking that the CSV is still the one
  *   this attempt wrote, so a completed dataset is never rewritten and never describes another CSV.
  *
- * Errors: a message that fails its schema, or a permanent failure, is logged and acknowledged
- * (returned, for the caller to record on the run: stages/pipeline/collect-step.ts); only
+ * The message arrives parsed (stages/pipeline/collect-step.ts is the edge). Errors: a permanent
+ * failure is logged and acknowledged (returned, for the caller to record on the run); only
  * transient errors are thrown, so that Pub/Sub retries them.
  */
 import type { RetrainingConfig } from '../../config/schema.ts';
-import { formatIssues } from '../../config/load.ts';
+import { formatIssues } from '../../shared/format-issues.ts';
 import type { Ports } from '../../ports/index.ts';
 import { ConflictError, DataError, describeError, isTransient, PipelineError, TransientError } from '../../shared/errors.ts';
-import { DatasetReadySchema, RetrainRequestSchema, type DatasetReady, type RetrainRequest } from '../../shared/messages.ts';
+import { DatasetReadySchema, type DatasetReady, type RetrainRequest } from '../../shared/messages.ts';
 import { createLogger, silentSink, type PipelineLogger } from '../../shared/logger.ts';
 import { collect } from './collect.ts';
 import { DatasetMetadataSchema, type DatasetMetadata } from './dataset-metadata.ts';
@@ -41,7 +41,7 @@ export function datasetPaths(config: RetrainingConfig, runId: string): { csvPath
 /** What happened to the message. */
 export type RetrainRequestOutcome =
   | { status: 'published' | 'reused'; ready: DatasetReady; messageId: string }
-  | { status: 'rejected' | 'failed'; error: PipelineError };
+  | { status: 'failed'; error: PipelineError };
 
 /** Options of the handler. */
 export interface HandleRetrainRequestOptions {
@@ -78,17 +78,9 @@ async function readMetadata(ports: Ports, metadataPath: string): Promise<Dataset
   return res.data;
 }
 
-/** Handle one `retrain-requests` message; throws only transient errors. */
-export async function handleRetrainRequest(ports: Ports, config: RetrainingConfig, message: unknown, opts: HandleRetrainRequestOptions): Promise<RetrainRequestOutcome> {
+/** Handle one (parsed) `retrain-requests` message; throws only transient errors. */
+export async function handleRetrainRequest(ports: Ports, config: RetrainingConfig, req: RetrainRequest, opts: HandleRetrainRequestOptions): Promise<RetrainRequestOutcome> {
   const log = opts.log ?? createLogger(silentSink);
-  const parsed = RetrainRequestSchema.safeParse(message);
-  if (!parsed.success) {
-    const issues = formatIssues(parsed.error.issues);
-    const error = new DataError(`Invalid retrain request: ${issues.join('; ')}`, { stage: 'collect', code: 'MESSAGE_INVALID', details: { issues } });
-    log.messageRejected('collect', error.message, { issues });
-    return { status: 'rejected', error };
-  }
-  const req = parsed.data;
   const { csvPath, metadataPath } = datasetPaths(config, req.runId);
   const topic = config.pipeline.topics.datasetReady;
   const publish = async (status: 'published' | 'reused', m: DatasetMetadata): Promise<RetrainRequestOutcome> => {

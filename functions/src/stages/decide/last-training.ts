@@ -7,7 +7,7 @@ import type { RetrainingConfig } from '../../config/schema.ts';
 import { ModelRegistry } from '../../models/registry.ts';
 import type { Ports } from '../../ports/index.ts';
 import { NotFoundError } from '../../shared/errors.ts';
-import { listRuns } from '../pipeline/run-record.ts';
+import { listRuns } from '../../runs/run-record.ts';
 
 /** The last training the triggers measure against. */
 export interface LastTraining {

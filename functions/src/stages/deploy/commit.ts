@@ -54,8 +54,16 @@ export async function commitChange(ports: Pick<Ports, 'records' | 'clock'>, conf
       await opts.registry.writeServingState(opts.next, opts.expectedGeneration);
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
-      const reason = `${draft.reason} — not applied: the serving state changed meanwhile (another deployment won)`;
       const current = (await opts.registry.readServingState()).pointer;
+      if (current?.deploymentId === draft.deploymentId) {
+        // The same deployment won in another delivery of its message (Pub/Sub may deliver one twice
+        // at once): its outcome is this one's, never a conflict recorded under its id. Both
+        // deliveries decided alike, so whichever records first records the same draft.
+        const { record, created } = await createDeployment(ports, config, draft);
+        if (created) logRecord(log, record);
+        return { outcome: record.outcome, deploymentId: record.deploymentId, record, state: current, reason: record.reason, replayed: true };
+      }
+      const reason = `${draft.reason} — not applied: the serving state changed meanwhile (another deployment won)`;
       if (!opts.recordConflict) return { outcome: 'conflict', deploymentId: null, record: null, state: current, reason, replayed: false };
       const { record } = await createDeployment(ports, config, { ...draft, outcome: 'conflict', percentage: 0, reason });
       logRecord(log, record);

@@ -5,11 +5,14 @@
  * % of users (a sticky hash) until the canary watcher promotes or rolls it back. A version that
  * fails verification or cannot be served is refused whatever the strategy. Every change is one
  * compare-and-swap write plus a deployment record; a deployment id given by the caller (one per
- * pipeline run) makes a replay return the first outcome instead of deploying twice.
+ * pipeline run) makes a replay return the first outcome instead of deploying twice. A pipeline
+ * run never replaces what a run requested after it put in place: a `model-trained` delayed or
+ * redelivered behind a newer run's is refused as superseded, never rolling users back.
  */
 import type { RetrainingConfig } from '../../config/schema.ts';
 import { ModelRegistry, type CurrentPointer } from '../../models/registry.ts';
 import type { Ports } from '../../ports/index.ts';
+import { getRun } from '../../runs/run-record.ts';
 import { canarySalt } from '../../serving/assignment.ts';
 import { ConfigError } from '../../shared/errors.ts';
 import { createLogger, silentSink, type PipelineLogger } from '../../shared/logger.ts';
@@ -37,6 +40,17 @@ export interface DeployRequest {
   /** The `safe` strategy's gate; default `integrityGate`. */
   gate?: SafetyGate;
   log?: PipelineLogger;
+}
+
+/**
+ * The run whose deployment serves now, when it was requested after `runId` (so `runId`'s version is
+ * older news), else null. Only pipeline runs are ordered so; a person's deployment is not.
+ */
+async function laterRun(ports: Pick<Ports, 'records'>, config: RetrainingConfig, servingRunId: string | null | undefined, runId: string | null | undefined): Promise<string | null> {
+  if (!servingRunId || !runId || servingRunId === runId) return null;
+  const runs = { collection: config.pipeline.collections.runs };
+  const [serving, mine] = await Promise.all([getRun(ports, servingRunId, runs), getRun(ports, runId, runs)]);
+  return serving && mine && Date.parse(serving.createdAt) > Date.parse(mine.createdAt) ? servingRunId : null;
 }
 
 /** Deploy a version; never throws for a refusal or a lost race (see the result's outcome). */
@@ -73,6 +87,9 @@ export async function deploy(ports: Pick<Ports, 'artifacts' | 'records' | 'clock
     commitChange(ports, config, { registry, expectedGeneration: read.generation, next, draft: d, recordConflict: true, log, after });
   const refuse = (why: string, extra: Partial<DeploymentDraft> = {}) =>
     commit(null, { ...draft, ...extra, action: 'reject', outcome: 'rejected', percentage: 0, reason: req.reason ? `${req.reason} — refused: ${why}` : `refused: ${why}` });
+
+  const later = req.actor.kind === 'run' ? await laterRun(ports, config, cur?.runId, req.runId) : null;
+  if (later) return await refuse(`superseded: run ${later}, requested after run ${req.runId}, was deployed first (${cur!.canary?.version ?? cur!.version} serves)`);
 
   const servable = await checkServable(registry, req.version);
   if (!servable.ok) return await refuse(`${req.version} cannot be served: ${servable.problems.join('; ')}`, { metrics: { problems: servable.problems } });

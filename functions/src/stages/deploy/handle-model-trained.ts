@@ -4,15 +4,15 @@
  * `deployment.strategy` (the `safe` gate injected by the caller); otherwise the result is
  * `{ status: skipped, reason: auto-deployment disabled }`. The deployment id is the run's
  * (`dep_<runId>`), so a redelivered message returns the first outcome and never deploys twice.
- * Errors: a bad message is logged and acknowledged; only transient errors are thrown, so that
- * Pub/Sub redelivers.
+ * The message is parsed here, once (this handler is the deployer's edge). Errors: a bad message
+ * is logged and acknowledged; only transient errors are thrown, so that Pub/Sub redelivers.
  */
-import { formatIssues } from '../../config/load.ts';
 import type { RetrainingConfig } from '../../config/schema.ts';
 import type { Ports } from '../../ports/index.ts';
 import { describeError, isTransient } from '../../shared/errors.ts';
 import { createLogger, silentSink, type PipelineLogger } from '../../shared/logger.ts';
 import { ModelTrainedSchema } from '../../shared/messages.ts';
+import { receiveMessage } from '../../shared/receive-message.ts';
 import type { DeploymentResult } from './commit.ts';
 import { deploy } from './deploy.ts';
 import { runDeploymentId } from './deployment-store.ts';
@@ -35,13 +35,9 @@ export type DeployStepOutcome =
 /** Handle one `model-trained` message; throws only transient errors. */
 export async function handleModelTrained(ports: Pick<Ports, 'artifacts' | 'records' | 'clock'>, config: RetrainingConfig, message: unknown, opts: HandleModelTrainedOptions = {}): Promise<DeployStepOutcome> {
   const log = opts.log ?? createLogger(silentSink);
-  const parsed = ModelTrainedSchema.safeParse(message);
-  if (!parsed.success) {
-    const reason = `Invalid model-trained message: ${formatIssues(parsed.error.issues).join('; ')}`;
-    log.messageRejected('deploy', reason, {});
-    return { status: 'rejected', reason };
-  }
-  const msg = parsed.data;
+  const received = receiveMessage(ModelTrainedSchema, message, { name: 'model-trained message', stage: 'deploy', log });
+  if (!received.ok) return { status: 'rejected', reason: received.error.message };
+  const msg = received.message;
   if (msg.status !== 'success' || !msg.version) {
     const reason = `training ended ${msg.status}${msg.reason ? ` (${msg.reason})` : ''}: nothing to deploy`;
     log.info('deploy', reason, { runId: msg.runId });

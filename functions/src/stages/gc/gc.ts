@@ -5,7 +5,8 @@
  *   whose owner is gone or whose lease expired);
  * - model version folders without a manifest, unless a run still working on them claims them;
  * - dataset folders without metadata older than the grace period, unless their run still collects;
- * - runs with a stage `running` past the stage lease: marked `failed` with the reason (not resumed:
+ * - runs with a stage `running` past the stage lease, or whose owner process is gone (a crash on
+ *   this machine, runs/stage-owner.ts): marked `failed` with the reason (not resumed:
  *   a redelivered or re-run message of the same run id then finds the run ended; `retrain auto`
  *   starts a new one).
  * Complete outputs (a manifest, a dataset's metadata) are never touched. Works on any ports: the
@@ -13,13 +14,13 @@
  */
 import type { RetrainingConfig } from '../../config/schema.ts';
 import { isVersionName, modelsLayout } from '../../models/layout.ts';
-import { VersionClaimSchema } from '../../models/registry.ts';
 import { hasScratch, type ObjectInfo, type ScratchFile } from '../../ports/artifact-store.ts';
 import type { Ports } from '../../ports/index.ts';
-import { PipelineError, type Stage } from '../../shared/errors.ts';
+import { parseRun, type RunRecord, type RunStage } from '../../runs/run-record.ts';
+import { LOG_STAGE, STAGE_LEASE_MS, expiredStage, failExpiredStage, liveStage } from '../../runs/run-stage.ts';
+import { readClaim } from '../../runs/version-binding.ts';
+import { PipelineError } from '../../shared/errors.ts';
 import { METADATA_SUFFIX } from '../collect/dataset-target.ts';
-import { STAGE_LEASE_MS } from '../pipeline/run-stage.ts';
-import { RUN_STAGES, applyStage, isTerminal, mutateRun, parseRun, type RunRecord, type RunStage } from '../pipeline/run-record.ts';
 
 /** Grace period of an incomplete dataset or version folder (its writer may be slow, not dead). */
 export const DEFAULT_GRACE_MS = 60 * 60_000;
@@ -45,9 +46,6 @@ export interface GcReport {
   runs: Array<{ runId: string; stage: RunStage; startedAt: string; reason: string }>;
 }
 
-/** Run-record stages as error stages. */
-const ERROR_STAGE: Record<RunStage, Stage> = { check: 'decide', collect: 'collect', validate: 'validate', train: 'train' };
-
 const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
 
 /** Group objects by the folder right under `prefix/` (a version, a run's dataset). */
@@ -64,26 +62,6 @@ function byFolder(objects: ObjectInfo[], prefix: string): Map<string, ObjectInfo
 }
 
 const newest = (objects: ObjectInfo[]) => Math.max(...objects.map((o) => o.updated.getTime()));
-
-/** The stage of a run still within its lease (someone works on it), or null. */
-function liveStage(run: RunRecord | undefined, now: number, leaseMs: number): RunStage | null {
-  if (!run || isTerminal(run.status)) return null;
-  for (const stage of RUN_STAGES) {
-    const st = run.stages[stage];
-    if (st?.status === 'running' && st.startedAt && now - Date.parse(st.startedAt) < leaseMs) return stage;
-  }
-  return null;
-}
-
-/** The first stage of a run `running` past its lease, or null. */
-function expiredStage(run: RunRecord, now: number, leaseMs: number): { stage: RunStage; startedAt: string } | null {
-  if (isTerminal(run.status)) return null;
-  for (const stage of RUN_STAGES) {
-    const st = run.stages[stage];
-    if (st?.status === 'running' && (!st.startedAt || now - Date.parse(st.startedAt) >= leaseMs)) return { stage, startedAt: st.startedAt ?? run.createdAt };
-  }
-  return null;
-}
 
 /** Find the orphans and, unless `dryRun`, remove them; returns what was found. */
 export async function collectGarbage(ports: Ports, config: RetrainingConfig, opts: GcOptions = {}): Promise<GcReport> {
@@ -103,22 +81,16 @@ export async function collectGarbage(ports: Ports, config: RetrainingConfig, opt
   for (const [runId, run] of runs) {
     const expired = expiredStage(run, now, leaseMs);
     if (!expired) continue;
-    const reason = `${expired.stage} running since ${expired.startedAt}, past the ${minutes(leaseMs)} stage lease: its attempt died (retrain gc)`;
+    const owner = run.stages[expired.stage]?.owner;
+    const why = expired.ownerGone && owner ? `its process (pid ${owner.pid} on ${owner.host}) is gone` : `past the ${minutes(leaseMs)} stage lease`;
+    const reason = `${expired.stage} running since ${expired.startedAt}, ${why}: its attempt died (retrain gc)`;
     report.runs.push({ runId, stage: expired.stage, startedAt: expired.startedAt, reason });
     if (dryRun) {
       runs.set(runId, { ...run, status: 'failed' });
       continue;
     }
-    const error = new PipelineError(reason, { stage: ERROR_STAGE[expired.stage], code: 'LEASE_EXPIRED', details: { runId, stage: expired.stage, startedAt: expired.startedAt } });
-    const after = await mutateRun(
-      ports,
-      runId,
-      (cur) => {
-        const still = cur && expiredStage(cur, ports.clock.now().getTime(), leaseMs);
-        return still ? applyStage(cur, still.stage, 'failed', { error }, ports.clock.now()) : null;
-      },
-      { collection: runsCollection },
-    );
+    const error = new PipelineError(reason, { stage: LOG_STAGE[expired.stage], code: 'LEASE_EXPIRED', details: { runId, stage: expired.stage, startedAt: expired.startedAt } });
+    const after = await failExpiredStage(ports, runId, error, { leaseMs, collection: runsCollection });
     if (after) runs.set(runId, after);
   }
 
@@ -137,7 +109,7 @@ export async function collectGarbage(ports: Ports, config: RetrainingConfig, opt
   const layout = modelsLayout(config.pipeline.layout.modelsPrefix);
   for (const [version, objects] of byFolder(await ports.artifacts.list(`${layout.prefix}/v_`), layout.prefix)) {
     if (!isVersionName(version) || objects.some((o) => o.path === layout.manifest(version))) continue;
-    const claim = await readClaim(ports, layout.claim(version));
+    const claim = await readClaim(ports.artifacts, layout, version);
     const live = claim ? liveStage(runs.get(claim.runId), now, leaseMs) : null;
     if (live) continue;
     const age = now - newest(objects);
@@ -158,13 +130,4 @@ export async function collectGarbage(ports: Ports, config: RetrainingConfig, opt
     if (!dryRun) for (const o of objects) await ports.artifacts.delete(o.path);
   }
   return report;
-}
-
-async function readClaim(ports: Ports, path: string): Promise<{ runId: string } | null> {
-  try {
-    const parsed = VersionClaimSchema.safeParse(JSON.parse((await ports.artifacts.get(path)).toString('utf8')));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
 }

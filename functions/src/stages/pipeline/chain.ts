@@ -4,10 +4,13 @@
  * through collect → validate → train → deploy. On the embedded backend the step handlers are subscribed
  * here, exactly as the deployed functions are subscribed to their topics, and the bus is drained;
  * on the cloud the deployed functions do the work and the run record is watched until it ends.
+ * Rerunning a slot resumes what a crashed process left: the run's request (request.ts), and on the
+ * embedded bus — whose messages die with their process — the deployment of a run that ended.
  */
 import type { RetrainingConfig } from '../../config/schema.ts';
 import type { Delivery, Ports } from '../../ports/index.ts';
 import { TransientError } from '../../shared/errors.ts';
+import { ModelTrainedSchema } from '../../shared/messages.ts';
 import { createLogger, silentSink, type PipelineLogger } from '../../shared/logger.ts';
 import { decide } from '../decide/decide.ts';
 import { getDeployment, runDeploymentId } from '../deploy/deployment-store.ts';
@@ -15,7 +18,7 @@ import type { CheckMode } from '../decide/ids.ts';
 import type { Trigger } from '../decide/trigger.ts';
 import { requestRetrain } from './request.ts';
 import { pipelineResult, type PipelineResult } from './result.ts';
-import { getRun, isTerminal, type RunRecord } from './run-record.ts';
+import { getRun, isTerminal, type RunRecord } from '../../runs/run-record.ts';
 
 /** A topic's handler: the body of a deployed event function. */
 export type StepHandler = (ports: Ports, config: RetrainingConfig, data: unknown, ctx: { log: PipelineLogger; attempt: number }) => Promise<void>;
@@ -83,6 +86,21 @@ export async function waitForRun(
   }
 }
 
+/**
+ * An ended run whose version was never deployed although auto-deployment is on (the process died
+ * with its `model-trained` message): publish the recorded message again. The deployer is
+ * idempotent per run (`dep_<runId>`), so this completes a half-recorded deployment or makes it.
+ */
+async function resumeDeployment(ports: Ports, config: RetrainingConfig, run: RunRecord | null, log: PipelineLogger): Promise<void> {
+  if (!config.deployment.autoDeploy || run?.status !== 'succeeded' || !run.outputs.version) return;
+  if (await getDeployment(ports, config, runDeploymentId(run.runId))) return;
+  const recorded = ModelTrainedSchema.safeParse(run.stages.train?.details.modelTrained);
+  if (!recorded.success) return;
+  const topic = config.pipeline.topics.modelTrained;
+  const messageId = await ports.bus.publish(topic, recorded.data);
+  log.messagePublished('deploy', topic, messageId, { runId: run.runId, version: run.outputs.version, resumed: true });
+}
+
 /** Run the chain once: decide, publish, carry the run to its end, and report it. */
 export async function runChain(ports: Ports, config: RetrainingConfig, opts: RunChainOptions): Promise<ChainOutcome> {
   const log = opts.log ?? createLogger(silentSink);
@@ -95,7 +113,8 @@ export async function runChain(ports: Ports, config: RetrainingConfig, opts: Run
   if (opts.steps) {
     const unsubscribe = await subscribeSteps(ports, config, opts.steps, log);
     try {
-      await requestRetrain(ports, config, decision, { log });
+      const requested = await requestRetrain(ports, config, decision, { log });
+      if (requested.action === 'in_progress' && opts.steps.modelTrained) await resumeDeployment(ports, config, requested.run, log);
       if (!ports.bus.drain) throw new TransientError('this message bus cannot be drained; run the chain with the deployed functions instead', { stage: 'cli' });
       await ports.bus.drain();
     } finally {

@@ -3,7 +3,8 @@
  * (dataset, validation report, metadata, `dataset-ready`), then the `validate` stage records the
  * dataset's verdict — `abort` fails the run for good (bad data is not retried), `warn` goes on
  * with its reasons. A redelivered request for a collected run does nothing; a run that failed
- * for good leaves no half-written dataset behind.
+ * for good leaves no half-written dataset behind. The message is parsed here, once (the edge);
+ * the handler receives it typed.
  */
 import { configHash } from '../../config/load.ts';
 import type { RetrainingConfig } from '../../config/schema.ts';
@@ -11,10 +12,11 @@ import type { Ports } from '../../ports/index.ts';
 import { DataError } from '../../shared/errors.ts';
 import { createLogger, silentSink, type PipelineLogger } from '../../shared/logger.ts';
 import { RetrainRequestSchema, type DatasetReady } from '../../shared/messages.ts';
+import { receiveMessage } from '../../shared/receive-message.ts';
 import { handleRetrainRequest } from '../collect/handle-retrain-request.ts';
 import { cleanupIncompleteDataset } from './cleanup.ts';
-import { getRun, markStage, type RunRecord } from './run-record.ts';
-import { runStage, type StageOutcome } from './run-stage.ts';
+import { getRun, markStage, type RunRecord } from '../../runs/run-record.ts';
+import { runStage, type StageOutcome } from '../../runs/run-stage.ts';
 
 /** The collection handler's signature (injectable, so tests can make it crash mid-way). */
 export type CollectHandler = typeof handleRetrainRequest;
@@ -54,19 +56,17 @@ export async function collectStep(ports: Ports, config: RetrainingConfig, messag
   const log = opts.log ?? createLogger(silentSink);
   const handler = opts.handler ?? handleRetrainRequest;
   const hash = configHash(config);
-  const parsed = RetrainRequestSchema.safeParse(message);
-  if (!parsed.success) {
-    // No run to record it on: the handler logs the rejection and acknowledges.
-    await handler(ports, config, message, { configHash: hash, log });
-    return null;
-  }
-  const runId = parsed.data.runId;
+  // A message that fails its schema has no run to record it on: logged and acknowledged.
+  const received = receiveMessage(RetrainRequestSchema, message, { name: 'retrain request', stage: 'collect', log });
+  if (!received.ok) return null;
+  const req = received.message;
+  const runId = req.runId;
   const outcome = await runStage(
     ports,
     runId,
     'collect',
     async () => {
-      const res = await handler(ports, config, message, { configHash: hash, log });
+      const res = await handler(ports, config, req, { configHash: hash, log });
       if (!('ready' in res)) throw res.error;
       const { ready } = res;
       return {
@@ -87,6 +87,6 @@ export async function collectStep(ports: Ports, config: RetrainingConfig, messag
   // A redelivered request of a collected run announces the same dataset again (the handler only
   // reuses the complete dataset, never rewrites it), so a lost `dataset-ready` heals itself; the
   // trainer is idempotent per run.
-  if (outcome.kind === 'already_completed') await handler(ports, config, message, { configHash: hash, log });
+  if (outcome.kind === 'already_completed') await handler(ports, config, req, { configHash: hash, log });
   return outcome;
 }

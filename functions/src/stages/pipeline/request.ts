@@ -1,18 +1,24 @@
 /**
  * The checker's last step: open the run record a positive decision starts and publish its retrain
  * request. Safe to repeat: the run id comes from the decision, so a retried slot finds its run,
- * and the request is (re)published only while no stage has picked the run up.
+ * and the request is (re)published only while no stage has picked the run up — or when the run
+ * was left unfinished: not ended, and no stage running (its process died between or inside
+ * stages), so that rerunning the slot resumes it; every stage skips what it completed already.
  */
 import type { RetrainingConfig } from '../../config/schema.ts';
 import type { Ports } from '../../ports/index.ts';
 import { createLogger, silentSink, type PipelineLogger } from '../../shared/logger.ts';
 import type { TriggerDecision } from '../decide/decision.ts';
-import { ensureRun, type RunRecord } from './run-record.ts';
+import { ensureRun, isTerminal, type RunRecord } from '../../runs/run-record.ts';
+import { liveStage } from '../../runs/run-stage.ts';
 
 /** What the checker did with a decision. */
 export interface RequestOutcome {
-  /** `published`: request sent; `in_progress`: the run was already picked up; `not_needed`: no trigger fired. */
-  action: 'published' | 'in_progress' | 'not_needed';
+  /**
+   * `published`: request sent; `resumed`: sent again for a run left unfinished; `in_progress`: the
+   * run is being worked on or ended; `not_needed`: no trigger fired.
+   */
+  action: 'published' | 'resumed' | 'in_progress' | 'not_needed';
   run: RunRecord | null;
   messageId: string | null;
 }
@@ -49,13 +55,17 @@ export async function requestRetrain(
     },
     runs,
   );
-  // Published already and picked up by the collector: publishing again would only add a duplicate.
-  if (run.status !== 'requested') {
-    log.info('decide', `run ${runId} is already ${run.status}: its request is not published again`, { runId });
+  // Published already and picked up by a stage that still works on it, or ended: publishing again
+  // would only add a duplicate.
+  const working = liveStage(run, ports.clock.now().getTime());
+  if (run.status !== 'requested' && (isTerminal(run.status) || working)) {
+    log.info('decide', `run ${runId} is already ${run.status}${working ? ` (${working})` : ''}: its request is not published again`, { runId });
     return { action: 'in_progress', run, messageId: null };
   }
+  const resumed = run.status !== 'requested';
+  if (resumed) log.info('decide', `run ${runId} was left unfinished (no stage is running): its request is published again to resume it`, { runId });
   const topic = config.pipeline.topics.retrainRequests;
   const messageId = await ports.bus.publish(topic, decision.request);
   log.messagePublished('decide', topic, messageId, { runId, strategy: decision.strategy, reasons: decision.reasons });
-  return { action: 'published', run, messageId };
+  return { action: resumed ? 'resumed' : 'published', run, messageId };
 }

@@ -6,7 +6,7 @@
  */
 import { toOriginalCheck, type TriggerDecision } from '../decide/decision.ts';
 import type { DeploymentRecord } from '../deploy/deployment-record.ts';
-import type { RunRecord, StageRecord } from './run-record.ts';
+import type { RunRecord, StageRecord } from '../../runs/run-record.ts';
 
 /** `success` | `failed` | `skipped` as in the original, plus `dry_run` and `pending` (cloud run still going). */
 export type PipelineStatus = 'success' | 'failed' | 'skipped' | 'dry_run' | 'pending';

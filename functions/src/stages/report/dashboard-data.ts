@@ -6,7 +6,7 @@
  */
 import type { RetrainingConfig } from '../../config/schema.ts';
 import type { Ports } from '../../ports/index.ts';
-import { listRuns } from '../pipeline/run-record.ts';
+import { listRuns } from '../../runs/run-record.ts';
 import { currentPerformance } from './current-performance.ts';
 import { DASHBOARD_SCHEMA_VERSION, DashboardDataSchema, type DashboardData } from './dashboard-schema.ts';
 import { performanceTrends } from './performance-trends.ts';

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { MetricsByTargetSchema } from '../../models/manifest.ts';
 import { DeploymentRecordSchema } from '../deploy/deployment-record.ts';
 import { SignalValueSchema } from '../decide/trigger.ts';
-import { ErrorInfoSchema, RunStatusSchema, StageStatusSchema } from '../pipeline/run-record.ts';
+import { ErrorInfoSchema, RunStatusSchema, StageStatusSchema } from '../../runs/run-record.ts';
 
 /** Current format of the dashboard data. */
 export const DASHBOARD_SCHEMA_VERSION = 1;

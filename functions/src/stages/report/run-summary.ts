@@ -1,11 +1,11 @@
 /**
- * Runs as the dashboard shows them: the run record (stages/pipeline/run-record.ts) flattened to
+ * Runs as the dashboard shows them: the run record (runs/run-record.ts) flattened to
  * its status, stages in pipeline order with their timings and errors, its outputs, and the link
  * to its comparison report when the bucket holds one.
  */
 import type { RetrainingConfig } from '../../config/schema.ts';
 import type { Ports } from '../../ports/index.ts';
-import { RUN_STAGES, listRuns, type RunRecord } from '../pipeline/run-record.ts';
+import { RUN_STAGES, listRuns, type RunRecord } from '../../runs/run-record.ts';
 import type { RunSummary, StageTiming } from './dashboard-schema.ts';
 import { reportUrl, runReportPath } from './report-links.ts';
 

@@ -8,27 +8,29 @@
  * compares with the current version; only the very first version is made current here —
  * moving the pointer later is the deploy stage's decision.
  *
- * Redelivery: the `train` stage of the run record is claimed first (a completed stage republishes
- * its recorded message, a run that ended is left alone), and the version name is bound to the
- * run id in the registry, so a replay writes the same single version, never a second one.
- * Errors: a bad message or a permanent failure is logged, recorded and acknowledged (a `failed`
- * message is published); only transient errors are thrown, so that Pub/Sub redelivers.
+ * The message arrives parsed (stages/pipeline/train-step.ts is the edge). Redelivery: the `train`
+ * stage of the run record is claimed first (a completed stage republishes its recorded message, a
+ * run that ended is left alone), and the version name is bound to the run id
+ * (runs/version-binding.ts), so a replay writes the same single version, never a second one.
+ * Errors: a permanent failure is logged, recorded and acknowledged (a `failed` message is
+ * published); only transient errors are thrown, so that Pub/Sub redelivers.
  */
-import { configHash as hashConfig, formatIssues } from '../../config/load.ts';
+import { configHash as hashConfig } from '../../config/load.ts';
 import type { RetrainingConfig } from '../../config/schema.ts';
 import { FEATURE_COLUMNS } from '../../data/features.ts';
 import { ModelRegistry } from '../../models/registry.ts';
 import type { Ports } from '../../ports/index.ts';
 import { ConflictError, DataError, describeError, NotFoundError, TransientError } from '../../shared/errors.ts';
 import { createLogger, silentSink, type PipelineLogger } from '../../shared/logger.ts';
-import { DatasetReadySchema, ModelTrainedSchema, type DatasetReady, type ModelTrained } from '../../shared/messages.ts';
-import { cleanupIncompleteVersion } from '../pipeline/cleanup.ts';
-import { finishRun } from '../pipeline/run-record.ts';
-import { runStage } from '../pipeline/run-stage.ts';
+import { ModelTrainedSchema, type DatasetReady, type ModelTrained } from '../../shared/messages.ts';
+import { finishRun } from '../../runs/run-record.ts';
+import { runStage } from '../../runs/run-stage.ts';
+import { readBinding, recordTrainingResult } from '../../runs/version-binding.ts';
 import { runFullRetrain, type TrainOutcome } from './full.ts';
 import { runIncrementalRetrain } from './incremental.ts';
 import { validateVersion, type VersionValidation } from '../validate-model/validate-version.ts';
 import { flatMetrics } from './metrics.ts';
+import { cleanupIncompleteVersion } from './write-version.ts';
 
 /** Options of the handler. */
 export interface HandleDatasetReadyOptions {
@@ -42,7 +44,7 @@ export interface HandleDatasetReadyOptions {
 /** What happened to the message. */
 export type DatasetReadyOutcome =
   | { status: 'published' | 'republished'; message: ModelTrained; messageId: string }
-  | { status: 'rejected' | 'ignored'; reason: string };
+  | { status: 'ignored'; reason: string };
 
 /** `auto` → incremental when a compatible current version exists, else full. */
 export async function resolveStrategy(registry: ModelRegistry, requested: DatasetReady['strategy']): Promise<'incremental' | 'full'> {
@@ -74,7 +76,7 @@ async function resumeCompleted(registry: ModelRegistry, runId: string, version: 
   const metrics = flatMetrics(m.metrics);
   if (m.evaluation?.newData) metrics.improvement = m.evaluation.newData.improvement;
   const msg = ModelTrainedSchema.parse({ runId, status: 'success', version, strategy: m.strategy, metrics });
-  await registry.recordResult(runId, version, msg, at);
+  await recordTrainingResult(registry.store, registry.layout, runId, version, msg, at);
   return msg;
 }
 
@@ -99,16 +101,9 @@ async function gate(ports: Ports, config: RetrainingConfig, registry: ModelRegis
   return result;
 }
 
-/** Handle one `dataset-ready` message; throws only transient errors. */
-export async function handleDatasetReady(ports: Ports, config: RetrainingConfig, message: unknown, opts: HandleDatasetReadyOptions = {}): Promise<DatasetReadyOutcome> {
+/** Handle one (parsed) `dataset-ready` message; throws only transient errors. */
+export async function handleDatasetReady(ports: Ports, config: RetrainingConfig, ready: DatasetReady, opts: HandleDatasetReadyOptions = {}): Promise<DatasetReadyOutcome> {
   const log = opts.log ?? createLogger(silentSink);
-  const parsed = DatasetReadySchema.safeParse(message);
-  if (!parsed.success) {
-    const reason = `Invalid dataset-ready message: ${formatIssues(parsed.error.issues).join('; ')}`;
-    log.messageRejected('train', reason, {});
-    return { status: 'rejected', reason };
-  }
-  const ready = parsed.data;
   const runs = { collection: config.pipeline.collections.runs };
   const topic = config.pipeline.topics.modelTrained;
   const registry = new ModelRegistry(ports.artifacts, config.pipeline.layout.modelsPrefix);
@@ -130,13 +125,12 @@ export async function handleDatasetReady(ports: Ports, config: RetrainingConfig,
       if (!(await ports.artifacts.exists(ready.metadataPath))) {
         throw new TransientError(`Dataset of run ${ready.runId} is not complete yet (no ${ready.metadataPath})`, { stage: 'train', details: { metadataPath: ready.metadataPath } });
       }
-      const prior = await registry.run(ready.runId);
-      const recorded = prior?.record.result ? ModelTrainedSchema.safeParse(prior.record.result) : null;
+      const prior = (await readBinding(ports.artifacts, registry.layout, ready.runId))?.binding;
       let msg: ModelTrained;
-      if (recorded?.success) msg = recorded.data;
-      else if (prior && (await ports.artifacts.exists(registry.layout.manifest(prior.record.version)))) {
+      if (prior?.result) msg = prior.result;
+      else if (prior && (await ports.artifacts.exists(registry.layout.manifest(prior.version)))) {
         // An earlier delivery wrote the version and died before recording the result: reuse it.
-        msg = await resumeCompleted(registry, ready.runId, prior.record.version, ports.clock.now());
+        msg = await resumeCompleted(registry, ready.runId, prior.version, ports.clock.now());
       } else {
         const strategy = await resolveStrategy(registry, ready.strategy);
         const common = { dataPath: ready.csvPath, metadataPath: ready.metadataPath, runId: ready.runId, configHash: opts.configHash ?? hashConfig(config), workers: opts.workers };
@@ -145,7 +139,7 @@ export async function handleDatasetReady(ports: Ports, config: RetrainingConfig,
             ? await runIncrementalRetrain(ports, config, { ...common, promote: false })
             : await runFullRetrain(ports, config, { ...common, tune: config.strategies.full.hyperparameterTuning, compareWithCurrent: true, deployIfBetter: false, promoteFirst: false });
         msg = modelTrainedOf(ready.runId, result);
-        if (result.model_version) await registry.recordResult(ready.runId, result.model_version, msg, ports.clock.now());
+        if (result.model_version) await recordTrainingResult(ports.artifacts, registry.layout, ready.runId, result.model_version, msg, ports.clock.now());
       }
       const checked = await gate(ports, config, registry, ready.runId, msg, log);
       const validation = checked ? { performance_acceptable: checked.validation.performance_acceptable, issues: checked.validation.issues, warnings: checked.validation.warnings, comparedWith: checked.validation.comparedWith, reportPath: checked.validation.reportPath } : null;
@@ -157,7 +151,7 @@ export async function handleDatasetReady(ports: Ports, config: RetrainingConfig,
         details: { modelTrained: msg, validation },
       };
     },
-    { ...runs, log, cleanup: async () => void (await cleanupIncompleteVersion(ports.artifacts, config, ready.runId)), fields: { runId: ready.runId } },
+    { ...runs, log, cleanup: async () => void (await cleanupIncompleteVersion(ports.artifacts, config.pipeline.layout.modelsPrefix, ready.runId)), fields: { runId: ready.runId } },
   );
 
   // Publish first, then end the run: a failed publish is retried on redelivery (stage completed).

@@ -1,16 +1,18 @@
 /**
  * One stage of one run under the run record's control: a stage that already completed for the
  * run is skipped (a redelivered message), a run that already ended is left alone, a stage still
- * running elsewhere is retried later (a lease), and the outcome is recorded. Permanent errors fail
- * the run and are returned, never thrown; transient ones are recorded and re-thrown so that the
- * bus redelivers. The partial outputs of a failed run are cleaned up (a retried attempt replaces
- * its own partial outputs, so they are left to it).
+ * running elsewhere is retried later (a lease; taken over at once when the process holding it is
+ * known to be gone: stage-owner.ts), and the outcome is recorded. Permanent errors fail the run
+ * and are returned, never thrown; transient ones are recorded and re-thrown so that the bus
+ * redelivers. The partial outputs of a failed run are cleaned up (a retried attempt replaces its
+ * own partial outputs, so they are left to it).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Ports } from '../../ports/index.ts';
-import { TransientError, describeError, isTransient, type Stage } from '../../shared/errors.ts';
-import { createLogger, silentSink, type EventFields, type PipelineLogger } from '../../shared/logger.ts';
-import { RUNS_COLLECTION, applyStage, getRun, isTerminal, markStage, mutateRun, newRun, type RunOutputs, type RunRecord, type RunStage, type StageRecord } from './run-record.ts';
+import type { Ports } from '../ports/index.ts';
+import { TransientError, describeError, isTransient, type Stage } from '../shared/errors.ts';
+import { createLogger, silentSink, type EventFields, type PipelineLogger } from '../shared/logger.ts';
+import { currentOwner, ownerGone } from './stage-owner.ts';
+import { RUNS_COLLECTION, RUN_STAGES, applyStage, getRun, isTerminal, markStage, mutateRun, newRun, type RunOutputs, type RunRecord, type RunStage, type StageRecord } from './run-record.ts';
 
 /**
  * How long a claimed stage counts as running: past it, a crashed attempt is taken over. Longer
@@ -51,7 +53,7 @@ export interface RunStageOptions {
 const claims = new AsyncLocalStorage<Set<string>>();
 
 /** Stage names of the run record mapped to the error/log stage names. */
-const LOG_STAGE: Record<RunStage, Stage> = { check: 'decide', collect: 'collect', validate: 'validate', train: 'train' };
+export const LOG_STAGE: Readonly<Record<RunStage, Stage>> = { check: 'decide', collect: 'collect', validate: 'validate', train: 'train' };
 
 type Claim = { kind: 'claimed'; run: RunRecord } | { kind: 'already_completed'; stage: StageRecord; run: RunRecord } | { kind: 'run_ended'; run: RunRecord };
 
@@ -73,14 +75,55 @@ async function claim(ports: Pick<Ports, 'records' | 'clock'>, runId: string, sta
         result = { kind: 'already_completed', stage: st, run: cur };
         return null;
       }
-      if (st?.status === 'running' && st.startedAt && now.getTime() - Date.parse(st.startedAt) < leaseMs) {
+      if (st?.status === 'running' && st.startedAt && now.getTime() - Date.parse(st.startedAt) < leaseMs && !ownerGone(st.owner)) {
         throw new TransientError(`${stage} of ${runId} is running in another delivery`, { stage: LOG_STAGE[stage], details: { runId, startedAt: st.startedAt } });
       }
-      return applyStage(cur ?? newRun(runId, now), stage, 'running', {}, now);
+      const next = applyStage(cur ?? newRun(runId, now), stage, 'running', {}, now);
+      next.stages[stage]!.owner = currentOwner();
+      return next;
     },
     { collection },
   );
   return result ?? { kind: 'claimed', run: run! };
+}
+
+/** The stage of a run someone works on (running, within its lease, its owner not known to be gone), or null. */
+export function liveStage(run: RunRecord | undefined, now: number, leaseMs = STAGE_LEASE_MS): RunStage | null {
+  if (!run || isTerminal(run.status)) return null;
+  for (const stage of RUN_STAGES) {
+    const st = run.stages[stage];
+    if (st?.status === 'running' && st.startedAt && now - Date.parse(st.startedAt) < leaseMs && !ownerGone(st.owner)) return stage;
+  }
+  return null;
+}
+
+/** The first stage of a run `running` whose attempt died (past its lease, or its owner gone), or null. */
+export function expiredStage(run: RunRecord, now: number, leaseMs = STAGE_LEASE_MS): { stage: RunStage; startedAt: string; ownerGone: boolean } | null {
+  if (isTerminal(run.status)) return null;
+  for (const stage of RUN_STAGES) {
+    const st = run.stages[stage];
+    if (st?.status !== 'running') continue;
+    const gone = ownerGone(st.owner);
+    if (gone || !st.startedAt || now - Date.parse(st.startedAt) >= leaseMs) return { stage, startedAt: st.startedAt ?? run.createdAt, ownerGone: gone };
+  }
+  return null;
+}
+
+/**
+ * Fail a run whose attempt died (`expiredStage`), with `error` on that stage — checked again inside
+ * the compare-and-swap, so a stage taken over meanwhile is left alone. Returns the record after.
+ */
+export async function failExpiredStage(ports: Pick<Ports, 'records' | 'clock'>, runId: string, error: unknown, opts: { leaseMs?: number; collection?: string } = {}): Promise<RunRecord | null> {
+  return await mutateRun(
+    ports,
+    runId,
+    (cur) => {
+      const now = ports.clock.now();
+      const still = cur && expiredStage(cur, now.getTime(), opts.leaseMs);
+      return still ? applyStage(cur, still.stage, 'failed', { error }, now) : null;
+    },
+    { collection: opts.collection },
+  );
 }
 
 /** Run `work` as stage `stage` of run `runId`. */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { DataError } from '../../../functions/src/shared/errors.ts';
-import { ensureRun, finishRun, getRun, markStage, RunRecordSchema } from '../../../functions/src/stages/pipeline/run-record.ts';
-import { openTestEnv, type TestEnv } from './fixtures.ts';
+import { DataError } from '../../functions/src/shared/errors.ts';
+import { ensureRun, finishRun, getRun, markStage, RunRecordSchema } from '../../functions/src/runs/run-record.ts';
+import { openTestEnv, type TestEnv } from '../stages/pipeline/fixtures.ts';
 
 describe('run records', () => {
   let env: TestEnv;

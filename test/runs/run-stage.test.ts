@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { DataError, TransientError } from '../../../functions/src/shared/errors.ts';
-import { getRun } from '../../../functions/src/stages/pipeline/run-record.ts';
-import { STAGE_LEASE_MS, runStage } from '../../../functions/src/stages/pipeline/run-stage.ts';
-import { openTestEnv, type TestEnv } from './fixtures.ts';
+import { DataError, TransientError } from '../../functions/src/shared/errors.ts';
+import { getRun } from '../../functions/src/runs/run-record.ts';
+import { STAGE_LEASE_MS, runStage } from '../../functions/src/runs/run-stage.ts';
+import { applyStage, newRun } from '../../functions/src/runs/run-record.ts';
+import { currentOwner } from '../../functions/src/runs/stage-owner.ts';
+import { spawnSync } from 'node:child_process';
+import { openTestEnv, type TestEnv } from '../stages/pipeline/fixtures.ts';
 
 describe('runStage', () => {
   let env: TestEnv;
@@ -94,6 +97,28 @@ describe('runStage', () => {
     assert.equal((await getRun(ports, 'run_4'))?.stages.collect?.attempts, 2);
     release();
     await hung;
+  });
+
+  it('a stage whose owner process is gone is taken over at once; one of another machine waits for its lease', { skip: !currentOwner().boot && 'no kernel boot id here: claims end with their lease only' }, async () => {
+    const { ports } = env;
+    const gone = spawnSync('true').pid!;
+    const claimed = (runId: string, owner: object) => {
+      const run = applyStage(newRun(runId, ports.clock.now()), 'train', 'running', {}, ports.clock.now());
+      return ports.records.create('retraining_runs', runId, JSON.parse(JSON.stringify({ ...run, stages: { train: { ...run.stages.train, owner } } })));
+    };
+    assert.equal(currentOwner().pid, process.pid);
+    await claimed('run_6', { ...currentOwner(), pid: gone });
+    const takeover = await runStage(ports, 'run_6', 'train', async () => ({ value: 'resumed' }));
+    assert.equal(takeover.kind, 'completed');
+    const run = await getRun(ports, 'run_6');
+    assert.deepEqual([run?.stages.train?.status, run?.stages.train?.attempts, run?.stages.train?.owner], ['succeeded', 2, undefined]);
+    await claimed('run_7', { ...currentOwner(), host: 'another-machine', pid: gone });
+    await assert.rejects(runStage(ports, 'run_7', 'train', async () => ({ value: 'dup' })), /running in another delivery/);
+    // The claim names this process while it works.
+    await runStage(ports, 'run_8', 'train', async () => {
+      assert.deepEqual((await getRun(ports, 'run_8'))?.stages.train?.owner, currentOwner());
+      return { value: 1 };
+    });
   });
 
   it('a handler that claims its stage itself can be wrapped by one that does too (no self-wait, one attempt)', async () => {

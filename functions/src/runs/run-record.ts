@@ -3,11 +3,16 @@
  * that started it, every stage's status and timings, the run's outputs and its error. Every stage
  * of every function writes its progress here through `markStage`, with a revision precondition so
  * that concurrent deliveries never lose each other's updates.
+ *
+ * `runs/` is the one owner of run bookkeeping: this file (the record, its schema and updates),
+ * run-stage.ts (claiming a stage under a lease, and what an expired lease means) and
+ * version-binding.ts (which version a run writes). Nothing else writes either.
  */
 import { z } from 'zod';
-import type { Ports } from '../../ports/index.ts';
-import { ConflictError, PipelineError, TransientError, describeError, isTransient } from '../../shared/errors.ts';
-import { RunIdSchema, StrategySchema } from '../../shared/messages.ts';
+import type { Ports } from '../ports/index.ts';
+import { ConflictError, PipelineError, TransientError, describeError, isTransient } from '../shared/errors.ts';
+import { RunIdSchema, StrategySchema } from '../shared/messages.ts';
+import { StageOwnerSchema } from './stage-owner.ts';
 
 /** Default collection of run records (config `pipeline.collections.runs`). */
 export const RUNS_COLLECTION = 'retraining_runs';
@@ -61,6 +66,8 @@ export const StageRecordSchema = z.object({
   /** Counts, paths, the message published next: whatever the stage wants to show. */
   details: z.record(z.string(), z.unknown()).default({}),
   error: ErrorInfoSchema.optional(),
+  /** The process working on it while `running` (runs/stage-owner.ts). */
+  owner: StageOwnerSchema.optional(),
 });
 /** One stage of one run, as stored. */
 export type StageRecord = z.infer<typeof StageRecordSchema>;
@@ -233,6 +240,7 @@ export function applyStage(current: RunRecord, stage: RunStage, status: StageSta
     delete st.error;
     if (!isTerminal(run.status)) run.status = 'running';
   } else {
+    delete st.owner;
     st.finishedAt = now.toISOString();
     if (st.startedAt) st.durationMs = now.getTime() - Date.parse(st.startedAt);
     if (error !== undefined) st.error = errorInfo(error, stage);
