@@ -39,7 +39,10 @@ describe('retrain auto', () => {
     assert.equal(out.triggers.time_based.triggered, true);
     assert.equal(out.triggers.time_based.days_since_last, null);
     assert.equal(out.triggers.data_volume.triggered, false);
-    assert.equal(out.triggers.data_volume.min_required, 1000);
+    assert.equal(out.triggers.data_volume.min_required, 500);
+    assert.deepEqual(Object.keys(out.triggers), ['time_based', 'data_volume', 'performance', 'drift']);
+    assert.equal(out.triggers.performance.status, 'no_model');
+    assert.equal(out.triggers.drift.feature_threshold_psi, 0.2);
     assert.equal(typeof out.triggers.data_volume.new_samples, 'number');
     assert.match(out.recommendation, /full retrain/);
     assert.equal(out.decision_id, 'dec_20260302T020000Z_check');
@@ -65,6 +68,6 @@ describe('retrain auto', () => {
     const r = await auto(['--mode', 'check', '--dry-run']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /✓ time_based/);
-    assert.match(r.stdout, /✗ data_volume .*fewer than 1000/);
+    assert.match(r.stdout, /✗ data_volume .*fewer than 500/);
   });
 });

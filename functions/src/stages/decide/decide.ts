@@ -9,18 +9,20 @@ import { ConflictError, describeError, isTransient } from '../../shared/errors.t
 import { createLogger, silentSink, type PipelineLogger } from '../../shared/logger.ts';
 import { RetrainRequestSchema, type RetrainRequest } from '../../shared/messages.ts';
 import { dataVolumeTrigger } from './data-volume.ts';
+import { driftTrigger } from './drift.ts';
 import { TriggerDecisionSchema, recommendationText, type TriggerDecision } from './decision.ts';
 import { decisionIdFor, runIdFor, slotOf, type CheckMode } from './ids.ts';
 import { findModelState } from './last-training.ts';
+import { performanceTrigger } from './performance.ts';
 import { strategyHint } from './strategy.ts';
 import { timeBasedTrigger } from './time-based.ts';
 import { TriggerResultSchema, type Trigger, type TriggerContext, type TriggerResult } from './trigger.ts';
 
 const DAY_MS = 86_400_000;
 
-/** The triggers the checker evaluates; add performance and drift here when they exist. */
+/** The triggers the checker evaluates, in the order they are recorded. */
 export function defaultTriggers(): Trigger[] {
-  return [timeBasedTrigger, dataVolumeTrigger];
+  return [timeBasedTrigger, dataVolumeTrigger, performanceTrigger, driftTrigger];
 }
 
 /** Options of one evaluation. */
@@ -82,6 +84,7 @@ export async function decide(ports: Ports, config: RetrainingConfig, opts: Decid
     // New data: the last `windowDays`, but never what the last training already saw.
     window: { start: new Date(Math.max(at.getTime() - config.triggers.dataVolume.windowDays * DAY_MS, state.lastTraining?.at.getTime() ?? -Infinity)), end: at },
     lastTraining: state.lastTraining,
+    currentVersion: state.currentVersion,
   };
   const results: TriggerResult[] = [];
   for (const trigger of opts.triggers ?? defaultTriggers()) results.push(await evaluateOne(trigger, ctx));
