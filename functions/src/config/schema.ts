@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { cronProblem } from './cron.ts';
+import { ruleProblem } from '../stages/decide/strategy-rule.ts';
 
 const days = (d: string) => z.number().nonnegative().describe(d);
 const share = (d: string) => z.number().min(0).max(1).describe(d);
@@ -71,25 +72,35 @@ export const TriggersSchema = z
   })
   .prefault({});
 
-const TriggerName = z.enum(['time_based', 'data_volume', 'performance', 'drift', 'max_days_exceeded', 'manual']);
+/** A strategy rule: trigger names and `time_since_last_days` comparisons joined by and/or/not. */
+const rule = (value: string, d: string) =>
+  z
+    .string()
+    .min(1)
+    .superRefine((v, ctx) => {
+      const problem = ruleProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: `not a strategy rule: ${problem}` });
+    })
+    .default(value)
+    .describe(d);
 
 /** How to retrain once a trigger fired. */
 export const StrategiesSchema = z
   .strictObject({
     incremental: z
       .strictObject({
-        conditions: z.array(TriggerName).default(['time_based', 'data_volume']).describe('Triggers that call for an incremental update (original incremental.conditions).'),
+        conditions: rule('data_volume and time_since_last_days <= 14', 'When an incremental update is the strategy: trigger names (time_based, data_volume, performance, drift, max_days_exceeded, manual) and time_since_last_days comparisons joined by and/or/not (original incremental.conditions).'),
         minSamples: z.number().int().positive().default(100).describe('Skip the update with fewer new rows than this (original min_samples).'),
         maxNewTrees: z.number().int().positive().max(1000).default(20).describe('Trees added per model per update (original max_new_trees).'),
         learningRateFactor: z.number().positive().max(1).default(0.8).describe('Continued boosting uses eta × this factor (original learning_rate_factor).'),
         validationSplit: z.number().gt(0).lt(1).default(0.2).describe('Share of the new rows held out to validate the update.'),
         minImprovementThreshold: z.number().default(0.01).describe('Keep the update only when the improvement measure is at least this (1 % = 0.01).'),
-        maxOldDataRegression: z.number().min(0).default(0.02).describe('Reject the update when it is worse than the current model by more than this on a sample of the old training data (catastrophic forgetting).'),
+        maxOldDataRegression: z.number().min(0).default(0.02).describe('Without detected drift, reject the update when a target is significantly worse than the current model on a sample of the old training data by more than this (absolute accuracy, relative RMSE: catastrophic forgetting); not checked after drift.'),
       })
       .prefault({}),
     full: z
       .strictObject({
-        conditions: z.array(TriggerName).default(['performance', 'drift', 'max_days_exceeded']).describe('Triggers that call for a full retrain (original full.conditions).'),
+        conditions: rule('performance or drift or time_since_last_days >= 21', 'When a full retrain is the strategy (checked first; always with no serving model): same syntax (original full.conditions).'),
         hyperparameterTuning: z.boolean().default(true).describe('Search hyperparameters with k-fold CV (original hyperparameter_tuning).'),
         cvFolds: z.number().int().min(2).max(20).default(5).describe('Folds of the cross-validation (original cv_folds).'),
         testSplit: z.number().gt(0).lt(1).default(0.2).describe('Share held out for the final test, stratified on the class targets (original test_split).'),

@@ -24,10 +24,10 @@ describe('performance trigger', () => {
   });
   afterEach(() => env.close());
 
-  const run = async (performance: NonNullable<NonNullable<RetrainingConfigInput['triggers']>['performance']>, version: string | null = VERSION) => {
+  const run = async (performance: Record<string, number>, version: string | null = VERSION) => {
     const ctx: TriggerContext = {
       ports: env.ports,
-      config: parseConfig({ triggers: { performance } }),
+      config: parseConfig({ triggers: { performance } } as RetrainingConfigInput),
       at: new Date(NOW),
       window: { start: new Date(Date.parse(NOW) - 7 * 86_400_000), end: new Date(NOW) },
       lastTraining: null,

@@ -14,8 +14,8 @@ import { TriggerDecisionSchema, recommendationText, type TriggerDecision } from 
 import { decisionIdFor, runIdFor, slotOf, type CheckMode } from './ids.ts';
 import { findModelState } from './last-training.ts';
 import { performanceTrigger } from './performance.ts';
-import { strategyHint } from './strategy.ts';
-import { timeBasedTrigger } from './time-based.ts';
+import { chooseStrategy } from './strategy.ts';
+import { AGE_SLACK_MS, timeBasedTrigger } from './time-based.ts';
 import { TriggerResultSchema, type Trigger, type TriggerContext, type TriggerResult } from './trigger.ts';
 
 const DAY_MS = 86_400_000;
@@ -93,7 +93,11 @@ export async function decide(ports: Ports, config: RetrainingConfig, opts: Decid
   const reasons = [...new Set(opts.mode === 'force' ? ['manual', ...fired] : fired)];
   const blockedBy = results.filter((r) => r.blocks).map((r) => r.name);
   const shouldRetrain = opts.mode === 'force' || (reasons.length > 0 && blockedBy.length === 0);
-  const strategy = shouldRetrain ? strategyHint(reasons, config, state.currentVersion) : 'auto';
+  const sinceDays = state.lastTraining ? (at.getTime() - state.lastTraining.at.getTime() + AGE_SLACK_MS) / DAY_MS : Infinity;
+  const choice = shouldRetrain ? chooseStrategy(reasons, config, state.currentVersion, sinceDays) : null;
+  const strategy = choice?.strategy ?? 'auto';
+  // A drift or performance trigger that fired tells the trainer not to hold the update to the drifted past.
+  const driftDetected = results.some((r) => (r.name === 'drift' || r.name === 'performance') && r.triggered);
   const runId = shouldRetrain && opts.mode !== 'check' ? runIdFor(at, opts.mode) : null;
   let request: RetrainRequest | null = null;
   if (runId) {
@@ -106,6 +110,7 @@ export async function decide(ports: Ports, config: RetrainingConfig, opts: Decid
       requestedAt: started.toISOString(),
       minSessionDurationMs: config.dataCollection.minSessionDurationMs,
       maxSamples: config.dataCollection.maxSamplesPerCollection,
+      driftDetected,
     });
   }
   const decision = TriggerDecisionSchema.parse({
@@ -120,6 +125,8 @@ export async function decide(ports: Ports, config: RetrainingConfig, opts: Decid
     reasons,
     blockedBy,
     strategy,
+    strategyReason: choice?.reason ?? null,
+    driftDetected,
     recommendation: recommendationText({ shouldRetrain, reasons, blockedBy, strategy, currentVersion: state.currentVersion }),
     runId,
     request,

@@ -27,6 +27,10 @@ export const TriggerDecisionSchema = z.object({
   /** Triggers that vetoed retraining (the time-based cool-down). */
   blockedBy: z.array(z.string()),
   strategy: StrategySchema,
+  /** Why that strategy: the parts of the rule that held (null when nothing is retrained). */
+  strategyReason: z.string().nullable().default(null),
+  /** A drift or performance trigger fired: the trainer judges an update on recent data only. */
+  driftDetected: z.boolean().default(false),
   recommendation: z.string(),
   /** The run this decision starts, or null. */
   runId: z.string().nullable(),
@@ -56,6 +60,8 @@ export function toOriginalCheck(d: TriggerDecision): Record<string, unknown> {
     ),
     recommendation: d.recommendation,
     strategy: d.strategy,
+    strategy_reason: d.strategyReason,
+    drift_detected: d.driftDetected,
     reasons: d.reasons,
     blocked_by: d.blockedBy,
     decision_id: d.decisionId,
