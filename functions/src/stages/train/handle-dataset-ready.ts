@@ -142,7 +142,7 @@ export async function handleDatasetReady(ports: Ports, config: RetrainingConfig,
         const common = { dataPath: ready.csvPath, metadataPath: ready.metadataPath, runId: ready.runId, configHash: opts.configHash ?? hashConfig(config), workers: opts.workers };
         const result =
           strategy === 'incremental'
-            ? await runIncrementalRetrain(ports, config, { ...common, promote: false })
+            ? await runIncrementalRetrain(ports, config, { ...common, promote: false, driftDetected: ready.driftDetected })
             : await runFullRetrain(ports, config, { ...common, tune: config.strategies.full.hyperparameterTuning, compareWithCurrent: true, deployIfBetter: false, promoteFirst: false });
         msg = modelTrainedOf(ready.runId, result);
         if (result.model_version) await registry.recordResult(ready.runId, result.model_version, msg, ports.clock.now());

@@ -4,6 +4,12 @@
  * rows (the engine's continued training, never from scratch), then keep the update only if it
  * beats its parent on the held-out new rows by the threshold without forgetting the parent's
  * own training data (see metrics.ts for the improvement measure).
+ *
+ * Learning under drift: when the checker saw drift or a performance drop (`driftDetected`), the
+ * update is judged on the recent rows only — the parent's data is the past the world drifted
+ * away from, and holding the update to it would reject exactly the updates that learn the drift.
+ * Without drift, the forgetting guard applies per target: a target significantly worse on a
+ * sample of the parent's data by more than `maxOldDataRegression` rejects the update.
  */
 import type { RetrainingConfig } from '../../config/schema.ts';
 import { FEATURE_COLUMNS } from '../../data/features.ts';
@@ -60,6 +66,8 @@ export interface IncrementalRetrainOptions {
   promote?: boolean;
   runId: string;
   configHash: string;
+  /** Drift or a performance drop was detected: judge on recent data, no forgetting guard. */
+  driftDetected?: boolean;
   workers?: number;
   onProgress?: ProgressFn;
 }
@@ -153,7 +161,7 @@ export async function runIncrementalRetrain(ports: Pick<Ports, 'artifacts' | 'cl
       Object.assign(parent.boosters, parseBoosters({ [name]: text }));
     }
     parentOnValid = await parentOn(parent, valid);
-    if (await ports.artifacts.exists(oldPath)) {
+    if (!opts.driftDetected && (await ports.artifacts.exists(oldPath))) {
       const table = await loadTrainingCsv(ports.artifacts, oldPath, targets);
       const sample = selectRows(table, sampleRows(table.rows, OLD_DATA_SAMPLE_ROWS, rng(seed, 11)));
       const ref = { path: oldPath, sha256: table.sha256, rows: table.rows, metadataPath: parentManifest.data.metadataPath, rowsSampled: sample.rows };
@@ -185,27 +193,27 @@ export async function runIncrementalRetrain(ports: Pick<Ports, 'artifacts' | 'cl
   const newData = evaluateUpdate(parentOnValid, boosters, targets, parentRounds);
   const oldData: Evaluation | null = old ? evaluateUpdate(old.eval, boosters, targets, parentRounds) : null;
   const oldRef = old?.ref ?? null;
-  const oldNote = old ? '' : `; the parent's data ${oldPath} is gone, forgetting not checked`;
+  const oldNote = opts.driftDetected ? '; drift detected: judged on recent data, forgetting of the drifted past not checked' : old ? '' : `; the parent's data ${oldPath} is gone, forgetting not checked`;
   timings.evaluateMs = since(t3) + overlapMs;
 
   // Per target, as the validation gate judges: one collapsed model rejects the update whatever the mean says.
-  const perTarget = (rows: TrainingTable) => {
+  const limit = cfg.maxOldDataRegression;
+  const perTarget = (rows: TrainingTable, limits: RetrainingConfig['validation']['performanceTests'], label: string) => {
     const candidate = { ...parent, version: `${parent.version}+update`, boosters };
     const side = (b: LoadedBundle) => ({ model: { ref: b.version, bundle: b, source: 'memory', store: ports.artifacts, prefix }, scored: scoreVersion(b, 'memory', rows, { now: ports.clock.now(), latencyRepeats: 0 }) });
     const cmp = compareScored(side(parent), side(candidate), { alpha: config.validation.performanceTests.significanceLevel, seed, now: ports.clock.now() });
-    return targetRegressions(cmp, config.validation.performanceTests, `parent ${parent.version}`);
+    return targetRegressions(cmp, limits, label);
   };
-  const newCollapses = perTarget(valid);
-  const oldCollapses = old ? perTarget(old.eval.rows) : [];
+  const newCollapses = perTarget(valid, config.validation.performanceTests, `parent ${parent.version}`);
+  // Forgetting: per target, with its own margin (absolute accuracy, relative RMSE).
+  const oldCollapses = old ? perTarget(old.eval.rows, { ...config.validation.performanceTests, maxAccuracyDrop: limit, maxRmseIncrease: limit }, `parent ${parent.version} on its own data`) : [];
 
   const threshold = cfg.minImprovementThreshold;
-  const limit = cfg.maxOldDataRegression;
   let reason: string;
   let accepted = false;
   if (newData.improvement < threshold) reason = `improvement ${fmtPct(newData.improvement)} on new data < threshold ${fmtPct(threshold)}`;
   else if (newCollapses.length) reason = `a target got significantly worse on the new data: ${newCollapses.map((c) => c.reason).join('; ')}`;
   else if (oldCollapses.length) reason = `a target got significantly worse on the parent's data (forgetting): ${oldCollapses.map((c) => c.reason).join('; ')}`;
-  else if (oldData && oldData.improvement < -limit) reason = `worse by ${fmtPct(-oldData.improvement)} on the parent's data > allowed ${fmtPct(limit)} (forgetting)`;
   else {
     accepted = true;
     reason = `improvement ${fmtPct(newData.improvement)} ≥ ${fmtPct(threshold)}${oldData ? `, parent's data ${fmtPct(oldData.improvement)}` : ''}`;
