@@ -25,7 +25,12 @@ export function fixedClock(at: Date | string): Clock & { advance(ms: number): vo
  * so every timestamp the pipeline writes (run ids, version names, records, windows) is the
  * replayed instant while durations stay real.
  */
-export function clockFrom(at: Date | string): Clock {
-  const offset = new Date(at).getTime() - Date.now();
-  return { now: () => new Date(Date.now() + offset) };
+export function clockFrom(at: Date | string): Clock & { set(at: Date | string): void } {
+  let offset = new Date(at).getTime() - Date.now();
+  return {
+    now: () => new Date(Date.now() + offset),
+    set(next: Date | string) {
+      offset = new Date(next).getTime() - Date.now();
+    },
+  };
 }
