@@ -95,7 +95,7 @@ export const StrategiesSchema = z
         learningRateFactor: z.number().positive().max(1).default(0.8).describe('Continued boosting uses eta × this factor (original learning_rate_factor).'),
         validationSplit: z.number().gt(0).lt(1).default(0.2).describe('Share of the new rows held out to validate the update.'),
         minImprovementThreshold: z.number().default(0.01).describe('Keep the update only when the improvement measure is at least this (1 % = 0.01).'),
-        maxOldDataRegression: z.number().min(0).default(0.02).describe('Without detected drift, reject the update when a target is significantly worse than the current model on a sample of the old training data by more than this (absolute accuracy, relative RMSE: catastrophic forgetting); not checked after drift.'),
+        maxOldDataRegression: z.number().min(0).default(0.02).describe('Without detected drift, reject the update when it is worse than the current model by more than this on a sample of the old training data (catastrophic forgetting; each target is also held to the validation margins there); not checked after drift or a performance drop.'),
       })
       .prefault({}),
     full: z

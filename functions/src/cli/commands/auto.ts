@@ -57,7 +57,8 @@ export function renderDecision(d: TriggerDecision): string {
     const values = Object.entries(t.values).filter(([, v]) => v !== null);
     if (values.length) lines.push(`      ${values.map(([k, v]) => `${k}=${fmtValue(v)}`).join('  ')}`);
   }
-  if (d.strategyReason) lines.push(`  strategy ${d.strategyReason}${d.driftDetected ? ' — drift detected: an update is judged on recent data' : ''}`);
+  if (d.strategyReason) lines.push(`  strategy ${d.strategyReason}`);
+  if (d.driftDetected) lines.push(`  drift: ${d.driftNote} — an update is judged on recent data, not held to the past`);
   if (d.request) lines.push(`  run ${d.runId}: ${d.strategy}, window ${d.request.window.start} → ${d.request.window.end}`);
   return lines.join('\n');
 }

@@ -15,7 +15,8 @@ import { decisionIdFor, runIdFor, slotOf, type CheckMode } from './ids.ts';
 import { findModelState } from './last-training.ts';
 import { performanceTrigger } from './performance.ts';
 import { chooseStrategy } from './strategy.ts';
-import { AGE_SLACK_MS, timeBasedTrigger } from './time-based.ts';
+import { servingTrainedUnderDrift } from './drift-history.ts';
+import { timeBasedTrigger } from './time-based.ts';
 import { TriggerResultSchema, type Trigger, type TriggerContext, type TriggerResult } from './trigger.ts';
 
 const DAY_MS = 86_400_000;
@@ -93,11 +94,15 @@ export async function decide(ports: Ports, config: RetrainingConfig, opts: Decid
   const reasons = [...new Set(opts.mode === 'force' ? ['manual', ...fired] : fired)];
   const blockedBy = results.filter((r) => r.blocks).map((r) => r.name);
   const shouldRetrain = opts.mode === 'force' || (reasons.length > 0 && blockedBy.length === 0);
-  const sinceDays = state.lastTraining ? (at.getTime() - state.lastTraining.at.getTime() + AGE_SLACK_MS) / DAY_MS : Infinity;
+  // Days since the last training to a tenth: a weekly slot sees a training of 14 days ago as 13.99, which must count as 14.
+  const sinceDays = state.lastTraining ? Math.round((at.getTime() - state.lastTraining.at.getTime()) / DAY_MS / 0.1) * 0.1 : Infinity;
   const choice = shouldRetrain ? chooseStrategy(reasons, config, state.currentVersion, sinceDays) : null;
   const strategy = choice?.strategy ?? 'auto';
-  // A drift or performance trigger that fired tells the trainer not to hold the update to the drifted past.
-  const driftDetected = results.some((r) => (r.name === 'drift' || r.name === 'performance') && r.triggered);
+  // Drift or a performance drop, now or when the serving version was trained: the trainer must not hold an update to the drifted past.
+  const firedNow = results.some((r) => (r.name === 'drift' || r.name === 'performance') && r.triggered);
+  const servingRun = firedNow ? null : await servingTrainedUnderDrift(ports, config, state.currentVersion);
+  const driftDetected = firedNow || servingRun !== null;
+  const driftNote = firedNow ? 'drift or a performance drop detected at this check' : servingRun ? `the serving version was trained after drift was detected (run ${servingRun}): its data straddles the change` : null;
   const runId = shouldRetrain && opts.mode !== 'check' ? runIdFor(at, opts.mode) : null;
   let request: RetrainRequest | null = null;
   if (runId) {
@@ -127,6 +132,7 @@ export async function decide(ports: Ports, config: RetrainingConfig, opts: Decid
     strategy,
     strategyReason: choice?.reason ?? null,
     driftDetected,
+    driftNote,
     recommendation: recommendationText({ shouldRetrain, reasons, blockedBy, strategy, currentVersion: state.currentVersion }),
     runId,
     request,

@@ -31,6 +31,8 @@ export const TriggerDecisionSchema = z.object({
   strategyReason: z.string().nullable().default(null),
   /** A drift or performance trigger fired: the trainer judges an update on recent data only. */
   driftDetected: z.boolean().default(false),
+  /** Why `driftDetected`: fired at this check, or the serving version was trained after drift (null: no drift). */
+  driftNote: z.string().nullable().default(null),
   recommendation: z.string(),
   /** The run this decision starts, or null. */
   runId: z.string().nullable(),
@@ -62,6 +64,7 @@ export function toOriginalCheck(d: TriggerDecision): Record<string, unknown> {
     strategy: d.strategy,
     strategy_reason: d.strategyReason,
     drift_detected: d.driftDetected,
+    drift_note: d.driftNote,
     reasons: d.reasons,
     blocked_by: d.blockedBy,
     decision_id: d.decisionId,

@@ -7,6 +7,9 @@
  */
 import type { RetrainingConfig } from '../../config/schema.ts';
 import type { Ports } from '../../ports/index.ts';
+import { ModelRegistry } from '../../models/registry.ts';
+import { NotFoundError } from '../../shared/errors.ts';
+import { getRun } from '../pipeline/run-record.ts';
 import { TriggerDecisionSchema } from './decision.ts';
 
 /** The three levels of a drift check. */
@@ -27,4 +30,22 @@ export async function previousDriftLevel(ports: Pick<Ports, 'records'>, config: 
     return level === 'fire' || level === 'warn' || level === 'ok' ? level : null;
   }
   return null;
+}
+
+/**
+ * Whether the serving version was trained by a run that drift or a performance drop started: its
+ * training data straddles the change (the old regime, and the first drifted week labelled under
+ * the stale model), so the next incremental update must not be held to it either. Only the
+ * triggers that really fired for that run count, so the memory lasts one version, not forever.
+ */
+export async function servingTrainedUnderDrift(ports: Pick<Ports, 'artifacts' | 'records'>, config: RetrainingConfig, version: string | null): Promise<string | null> {
+  if (!version) return null;
+  try {
+    const manifest = await new ModelRegistry(ports.artifacts, config.pipeline.layout.modelsPrefix).manifest(version);
+    const run = await getRun(ports, manifest.runId, { collection: config.pipeline.collections.runs });
+    return run?.trigger?.reasons.some((r) => r === 'drift' || r === 'performance') ? manifest.runId : null;
+  } catch (err) {
+    if (err instanceof NotFoundError) return null;
+    throw err;
+  }
 }

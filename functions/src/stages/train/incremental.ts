@@ -8,8 +8,9 @@
  * Learning under drift: when the checker saw drift or a performance drop (`driftDetected`), the
  * update is judged on the recent rows only — the parent's data is the past the world drifted
  * away from, and holding the update to it would reject exactly the updates that learn the drift.
- * Without drift, the forgetting guard applies per target: a target significantly worse on a
- * sample of the parent's data by more than `maxOldDataRegression` rejects the update.
+ * Without drift, the forgetting guard applies: a target significantly worse on a sample of the
+ * parent's data beyond the validation gate's margin, or the mean worse by `maxOldDataRegression`,
+ * rejects the update.
  */
 import type { RetrainingConfig } from '../../config/schema.ts';
 import { FEATURE_COLUMNS } from '../../data/features.ts';
@@ -197,23 +198,24 @@ export async function runIncrementalRetrain(ports: Pick<Ports, 'artifacts' | 'cl
   timings.evaluateMs = since(t3) + overlapMs;
 
   // Per target, as the validation gate judges: one collapsed model rejects the update whatever the mean says.
-  const limit = cfg.maxOldDataRegression;
-  const perTarget = (rows: TrainingTable, limits: RetrainingConfig['validation']['performanceTests'], label: string) => {
+  const perTarget = (rows: TrainingTable) => {
     const candidate = { ...parent, version: `${parent.version}+update`, boosters };
     const side = (b: LoadedBundle) => ({ model: { ref: b.version, bundle: b, source: 'memory', store: ports.artifacts, prefix }, scored: scoreVersion(b, 'memory', rows, { now: ports.clock.now(), latencyRepeats: 0 }) });
     const cmp = compareScored(side(parent), side(candidate), { alpha: config.validation.performanceTests.significanceLevel, seed, now: ports.clock.now() });
-    return targetRegressions(cmp, limits, label);
+    return targetRegressions(cmp, config.validation.performanceTests, `parent ${parent.version}`);
   };
-  const newCollapses = perTarget(valid, config.validation.performanceTests, `parent ${parent.version}`);
-  // Forgetting: per target, with its own margin (absolute accuracy, relative RMSE).
-  const oldCollapses = old ? perTarget(old.eval.rows, { ...config.validation.performanceTests, maxAccuracyDrop: limit, maxRmseIncrease: limit }, `parent ${parent.version} on its own data`) : [];
+  const newCollapses = perTarget(valid);
+  // The forgetting guard (only without drift: `old` is null after drift): per target, and on the mean.
+  const oldCollapses = old ? perTarget(old.eval.rows) : [];
 
   const threshold = cfg.minImprovementThreshold;
+  const limit = cfg.maxOldDataRegression;
   let reason: string;
   let accepted = false;
   if (newData.improvement < threshold) reason = `improvement ${fmtPct(newData.improvement)} on new data < threshold ${fmtPct(threshold)}`;
   else if (newCollapses.length) reason = `a target got significantly worse on the new data: ${newCollapses.map((c) => c.reason).join('; ')}`;
   else if (oldCollapses.length) reason = `a target got significantly worse on the parent's data (forgetting): ${oldCollapses.map((c) => c.reason).join('; ')}`;
+  else if (oldData && oldData.improvement < -limit) reason = `worse by ${fmtPct(-oldData.improvement)} on the parent's data > allowed ${fmtPct(limit)} (forgetting)`;
   else {
     accepted = true;
     reason = `improvement ${fmtPct(newData.improvement)} ≥ ${fmtPct(threshold)}${oldData ? `, parent's data ${fmtPct(oldData.improvement)}` : ''}`;
