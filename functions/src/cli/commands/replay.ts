@@ -75,7 +75,8 @@ export function renderReplay(r: ReplayResult): string {
     lines.push('', 'mean accuracy on the following periods:');
     for (const p of r.policies) {
       const accs = p.slots.map((s) => s.nextPeriod?.meanAccuracy).filter((a): a is number => typeof a === 'number');
-      lines.push(`  ${p.name.padEnd(width)}  ${pct(accs.length ? accs.reduce((a, b) => a + b, 0) / accs.length : null)} over ${accs.length} periods, ${p.slots.filter((s) => s.version).length} versions trained, ${p.slots.filter((s) => s.deployed).length} deployed`);
+      const trained = p.slots.filter((s) => s.version).length;
+      lines.push(`  ${p.name.padEnd(width)}  ${pct(accs.length ? accs.reduce((a, b) => a + b, 0) / accs.length : null)} over ${accs.length} periods; ${trained} ${trained === 1 ? 'version' : 'versions'} trained, ${p.slots.filter((s) => s.deployed).length} deployed`);
     }
   }
   return lines.join('\n');
