@@ -9,8 +9,11 @@ describe('config schema', () => {
     const c = parseConfig({});
     assert.equal(c.triggers.timeBased.minDaysSinceLast, 7);
     assert.equal(c.triggers.timeBased.maxDaysSinceLast, 30);
-    assert.equal(c.triggers.dataVolume.minNewSamples, 1000);
-    assert.equal(c.triggers.performance.accuracyThreshold, 0.85);
+    assert.equal(c.triggers.dataVolume.minNewSamples, 500);
+    assert.equal(c.triggers.performance.accuracyThreshold, 0.75);
+    assert.equal(c.triggers.performance.maxDropPercentage, 5);
+    assert.equal(c.triggers.drift.featureThresholdPsi, 0.2);
+    assert.equal(c.triggers.drift.predictionThresholdPsi, 0.15);
     assert.equal(c.strategies.incremental.maxNewTrees, 20);
     assert.equal(c.strategies.incremental.learningRateFactor, 0.8);
     assert.equal(c.strategies.incremental.minSamples, 100);

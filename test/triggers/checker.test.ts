@@ -42,7 +42,8 @@ describe('checker function', () => {
     const decisions = await env.ports.records.list('trigger_decisions');
     assert.equal(decisions.length, 1);
     const decision = TriggerDecisionSchema.parse(decisions[0].data);
-    assert.deepEqual(decision.triggers.map((t) => t.name), ['time_based', 'data_volume']);
+    assert.deepEqual(decision.triggers.map((t) => t.name), ['time_based', 'data_volume', 'performance', 'drift']);
+    assert.equal(req.driftDetected, false);
     assert.equal(typeof decision.triggers[1].values.new_samples, 'number');
     const run = await getRun(env.ports, req.runId);
     assert.equal(run?.status, 'requested');

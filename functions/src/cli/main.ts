@@ -13,6 +13,7 @@ import { registerFull } from './commands/full.ts';
 import { registerGc } from './commands/gc.ts';
 import { registerIncremental } from './commands/incremental.ts';
 import { registerModels } from './commands/models.ts';
+import { registerReplay } from './commands/replay.ts';
 import { registerRollback } from './commands/rollback.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSimulate } from './commands/simulate.ts';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerDeployments(program);
   registerServe(program);
   registerAuto(program);
+  registerReplay(program);
   registerStatus(program);
   registerDashboard(program);
   registerAccess(program);

@@ -1,5 +1,6 @@
 /** Options every store-backed command shares, declared once so their names, help and checks agree. */
 import { InvalidArgumentError, type Command } from 'commander';
+import { clockFrom, type Clock } from '../ports/clock.ts';
 
 /** Where a command's ports come from. */
 export type BackendName = 'embedded' | 'cloud';
@@ -38,4 +39,9 @@ export function storeOptions(cmd: Command, help: { backend?: string; root?: stri
     .option('--backend <name>', help.backend ?? 'embedded (SQLite + folder bucket, the default) or cloud (Firestore, Cloud Storage, Pub/Sub); else RETRAIN_BACKEND', parseBackend)
     .option('--root <dir>', help.root ?? 'base folder of a relative pipeline.embedded.dir (default: the repository root)')
     .option('--json', help.json ?? 'machine-readable output');
+}
+
+/** The clock of a command given `--at`: the replayed instant, running on (undefined: the real clock). */
+export function clockOf(at: string | undefined): Clock | undefined {
+  return at === undefined ? undefined : clockFrom(at);
 }

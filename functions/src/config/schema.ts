@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { cronProblem } from './cron.ts';
+import { ruleProblem } from '../stages/decide/strategy-rule.ts';
 
 const days = (d: string) => z.number().nonnegative().describe(d);
 const share = (d: string) => z.number().min(0).max(1).describe(d);
@@ -39,48 +40,67 @@ export const TriggersSchema = z
     dataVolume: z
       .strictObject({
         enabled: z.boolean().default(true).describe('Evaluate the data-volume trigger.'),
-        minNewSamples: z.number().int().positive().default(1000).describe('Retrain when at least this many usable new sessions arrived in the window (original min_new_samples).'),
+        minNewSamples: z.number().int().positive().default(500).describe('Retrain when at least this many usable new sessions arrived in the window (original min_new_samples).'),
         windowDays: days('Size of the collection window, in days (original collection_window_days).').default(7),
       })
       .prefault({}),
     performance: z
       .strictObject({
         enabled: z.boolean().default(true).describe('Evaluate the live-performance trigger.'),
-        accuracyThreshold: share('Retrain when live accuracy of the served classes falls below this (original accuracy_threshold).').default(0.85),
-        maxDropPercentage: z.number().min(0).max(100).default(5).describe('Retrain when live accuracy dropped by more than this many percent of the accuracy at training time (original max_drop_percentage).'),
+        accuracyThreshold: share('Retrain when the live accuracy of the served classes (their mean) is significantly below this: the upper end of its confidence interval is (original accuracy_threshold).').default(0.75),
+        maxDropPercentage: z.number().min(0).max(100).default(5).describe('Retrain when live accuracy of a served class is significantly lower than its held-out accuracy at training time by more than this many percent (original max_drop_percentage 0.05).'),
         monitoringWindowHours: z.number().positive().default(24).describe('Live performance is measured over the sessions of the last this many hours (original monitoring_window_hours).'),
-        minSessions: z.number().int().positive().default(200).describe('Fewer sessions than this in the monitoring window: the signal is not evaluated.'),
+        minSessions: z.number().int().positive().default(200).describe('Fewer scored sessions than this in the monitoring window: the signal is not evaluated (insufficient_data).'),
       })
       .prefault({}),
     drift: z
       .strictObject({
         enabled: z.boolean().default(true).describe('Evaluate the drift trigger.'),
-        featureThresholdPsi: z.number().positive().default(0.1).describe('Retrain when any feature\'s population stability index against the training data exceeds this (original feature_drift_threshold).'),
-        predictionThresholdPsi: z.number().positive().default(0.15).describe('Retrain when any served class distribution\'s PSI against training-time predictions exceeds this (original prediction_drift_threshold).'),
+        featureThresholdPsi: z.number().positive().default(0.2).describe('Retrain when a feature\'s population stability index against the serving version\'s training data significantly exceeds this (original feature_drift_threshold).'),
+        featureWarnPsi: z.number().positive().default(0.1).describe('Warn above this feature PSI; after firing, the trigger keeps firing until every feature is back under it (hysteresis).'),
+        predictionThresholdPsi: z.number().positive().default(0.15).describe('Retrain when a predicted class distribution\'s PSI against the training-time predictions significantly exceeds this (original prediction_drift_threshold).'),
+        predictionWarnPsi: z.number().positive().default(0.1).describe('Warn above this prediction PSI; the hysteresis level of the predictions.'),
+        significanceLevel: z.number().gt(0).lt(1).default(0.01).describe('A PSI counts only when sampling noise at these counts explains it with probability below this (chi-square, Holm-corrected across features and targets).'),
+        minSessions: z.number().int().positive().default(200).describe('Fewer sessions than this in the window: the signal is not evaluated (insufficient_data).'),
+        ignoreFeatures: z.array(z.string()).default(['previous_sessions_log1p']).describe('Features whose PSI is reported but never counts: a user\'s session count grows with time by construction, so it drifts every week without the traffic changing.'),
       })
-      .prefault({}),
+      .prefault({})
+      .refine((d) => d.featureWarnPsi <= d.featureThresholdPsi && d.predictionWarnPsi <= d.predictionThresholdPsi, {
+        message: 'the warn levels must not exceed their thresholds',
+        path: ['featureWarnPsi'],
+      }),
   })
   .prefault({});
 
-const TriggerName = z.enum(['time_based', 'data_volume', 'performance', 'drift', 'max_days_exceeded', 'manual']);
+/** A strategy rule: trigger names and `time_since_last_days` comparisons joined by and/or/not. */
+const rule = (value: string, d: string) =>
+  z
+    .string()
+    .min(1)
+    .superRefine((v, ctx) => {
+      const problem = ruleProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: `not a strategy rule: ${problem}` });
+    })
+    .default(value)
+    .describe(d);
 
 /** How to retrain once a trigger fired. */
 export const StrategiesSchema = z
   .strictObject({
     incremental: z
       .strictObject({
-        conditions: z.array(TriggerName).default(['time_based', 'data_volume']).describe('Triggers that call for an incremental update (original incremental.conditions).'),
+        conditions: rule('data_volume and time_since_last_days <= 14', 'When an incremental update is the strategy: trigger names (time_based, data_volume, performance, drift, max_days_exceeded, manual) and time_since_last_days comparisons joined by and/or/not (original incremental.conditions).'),
         minSamples: z.number().int().positive().default(100).describe('Skip the update with fewer new rows than this (original min_samples).'),
         maxNewTrees: z.number().int().positive().max(1000).default(20).describe('Trees added per model per update (original max_new_trees).'),
         learningRateFactor: z.number().positive().max(1).default(0.8).describe('Continued boosting uses eta × this factor (original learning_rate_factor).'),
         validationSplit: z.number().gt(0).lt(1).default(0.2).describe('Share of the new rows held out to validate the update.'),
         minImprovementThreshold: z.number().default(0.01).describe('Keep the update only when the improvement measure is at least this (1 % = 0.01).'),
-        maxOldDataRegression: z.number().min(0).default(0.02).describe('Reject the update when it is worse than the current model by more than this on a sample of the old training data (catastrophic forgetting).'),
+        maxOldDataRegression: z.number().min(0).default(0.02).describe('Without detected drift, reject the update when it is worse than the current model by more than this on a sample of the old training data (catastrophic forgetting; each target is also held to the validation margins there); not checked after drift or a performance drop.'),
       })
       .prefault({}),
     full: z
       .strictObject({
-        conditions: z.array(TriggerName).default(['performance', 'drift', 'max_days_exceeded']).describe('Triggers that call for a full retrain (original full.conditions).'),
+        conditions: rule('performance or drift or time_since_last_days >= 21', 'When a full retrain is the strategy (checked first; always with no serving model): same syntax (original full.conditions).'),
         hyperparameterTuning: z.boolean().default(true).describe('Search hyperparameters with k-fold CV (original hyperparameter_tuning).'),
         cvFolds: z.number().int().min(2).max(20).default(5).describe('Folds of the cross-validation (original cv_folds).'),
         testSplit: z.number().gt(0).lt(1).default(0.2).describe('Share held out for the final test, stratified on the class targets (original test_split).'),

@@ -19,3 +19,18 @@ export function fixedClock(at: Date | string): Clock & { advance(ms: number): vo
     },
   };
 }
+
+/**
+ * A clock that starts at `at` and runs at the speed of the real one: what `--at` gives a command,
+ * so every timestamp the pipeline writes (run ids, version names, records, windows) is the
+ * replayed instant while durations stay real.
+ */
+export function clockFrom(at: Date | string): Clock & { set(at: Date | string): void } {
+  let offset = new Date(at).getTime() - Date.now();
+  return {
+    now: () => new Date(Date.now() + offset),
+    set(next: Date | string) {
+      offset = new Date(next).getTime() - Date.now();
+    },
+  };
+}

@@ -23,6 +23,8 @@ export const RetrainRequestSchema = z.strictObject({
   requestedAt: z.iso.datetime({ offset: true }).optional(),
   minSessionDurationMs: z.number().int().nonnegative().optional(),
   maxSamples: z.number().int().positive().optional(),
+  /** A drift or performance trigger fired: an incremental update is judged on recent data, not held to the drifted past. */
+  driftDetected: z.boolean().default(false),
 });
 
 /** `dataset-ready`: collector → trainer. */
@@ -36,6 +38,8 @@ export const DatasetReadySchema = z.strictObject({
   rows: z.number().int().nonnegative(),
   verdict: z.enum(['proceed', 'warn', 'abort']),
   reasons: z.array(z.string()).default([]),
+  /** Carried from the retrain request (see there). */
+  driftDetected: z.boolean().default(false),
 });
 
 /** `model-trained`: trainer → whoever deploys. */

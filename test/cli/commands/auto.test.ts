@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -39,7 +39,10 @@ describe('retrain auto', () => {
     assert.equal(out.triggers.time_based.triggered, true);
     assert.equal(out.triggers.time_based.days_since_last, null);
     assert.equal(out.triggers.data_volume.triggered, false);
-    assert.equal(out.triggers.data_volume.min_required, 1000);
+    assert.equal(out.triggers.data_volume.min_required, 500);
+    assert.deepEqual(Object.keys(out.triggers), ['time_based', 'data_volume', 'performance', 'drift']);
+    assert.equal(out.triggers.performance.status, 'no_model');
+    assert.equal(out.triggers.drift.feature_threshold_psi, 0.2);
     assert.equal(typeof out.triggers.data_volume.new_samples, 'number');
     assert.match(out.recommendation, /full retrain/);
     assert.equal(out.decision_id, 'dec_20260302T020000Z_check');
@@ -65,6 +68,32 @@ describe('retrain auto', () => {
     const r = await auto(['--mode', 'check', '--dry-run']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /✓ time_based/);
-    assert.match(r.stdout, /✗ data_volume .*fewer than 1000/);
+    assert.match(r.stdout, /✗ data_volume .*fewer than 500/);
+  });
+});
+
+describe('retrain auto --at: one clock for the whole chain', () => {
+  it('run ids, the version name, the run record and the decision all take the replayed instant', async () => {
+    const config = path.join(root, 'quick.yaml');
+    await writeFile(config, 'strategies:\n  full:\n    hyperparameterTuning: false\ntraining:\n  rounds: 3\n  maxDepth: 2\n  workers: 1\nvalidation:\n  qualityChecks:\n    minSamples: 50\n');
+    const r = await auto(['--mode', 'force', '--config', config, '--json']);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const out = JSON.parse(r.stdout) as { run_id: string; model_version: string | null; stages: { retraining: { model_version: string } } };
+    assert.equal(out.run_id, 'run_20260302T020000Z_force');
+    const version = out.model_version ?? out.stages.retraining.model_version;
+    assert.match(version, /^v_20260302_0200\d\d$/, 'the version is named after the replayed instant, not the wall clock');
+    const ports = await openPorts(parseConfig({}), { backend: 'embedded', root });
+    try {
+      const run = await ports.records.get<{ createdAt: string; finishedAt: string }>('retraining_runs', out.run_id);
+      assert.match(run!.data.createdAt, /^2026-03-02T02:0/);
+      assert.match(run!.data.finishedAt, /^2026-03-02T02:/);
+      const decision = await ports.records.get<{ evaluatedAt: string; request: { requestedAt: string; window: { end: string } } }>('trigger_decisions', 'dec_20260302T020000Z_force');
+      assert.match(decision!.data.evaluatedAt, /^2026-03-02T02:00/);
+      assert.equal(decision!.data.request.window.end, '2026-03-02T02:00:00.000Z');
+      const manifest = JSON.parse((await ports.artifacts.get(`models/${version}/manifest.json`)).toString()) as { createdAt: string };
+      assert.match(manifest.createdAt, /^2026-03-02T02:0/);
+    } finally {
+      await closePorts(ports);
+    }
   });
 });

@@ -47,7 +47,8 @@ describe('retrain collect', () => {
     }
     assert.match(r.stdout, /default:\s+7/);
     assert.match(r.stdout, /default:\s+"data\/production_data\.csv"/);
-    assert.match(r.stdout, /default:\s+10000/);
+    // The default comes from the config schema (dataCollection.minSessionDurationMs), not a second literal.
+    assert.match(r.stdout, /default:\s+dataCollection\.minSessionDurationMs, 30000/);
     assert.match(r.stdout, /Examples:/);
   });
 
@@ -58,14 +59,14 @@ describe('retrain collect', () => {
     const res = JSON.parse(r.stdout).error.details;
     assert.equal(res.status, 'ok');
     assert.equal(res.samples, 6);
-    assert.equal(res.logsRead, 8, 'the 5 s session is read and counted (default --min-session-duration 10000)');
+    assert.equal(res.logsRead, 8, 'the 5 s session is read and counted (default --min-session-duration: the config 30000)');
     assert.deepEqual(res.skipped, { 'missing_field:context.locale': 1, short_session: 1 });
     assert.equal(res.csv, out);
     assert.equal(res.report.rows, 6);
     const rows = parse(await readFile(out, 'utf8'), { columns: true });
     assert.equal(rows.length, 6);
     const meta = DatasetMetadataSchema.parse(JSON.parse(await readFile(path.join(root, 'data', 'production_data_metadata.json'), 'utf8')));
-    assert.equal(meta.min_session_duration, 10000);
+    assert.equal(meta.min_session_duration, 30000);
     assert.equal(meta.start_date, '2026-11-20T00:00:00.000Z');
     assert.equal(meta.end_date, '2026-11-27T00:00:00.000Z');
     assert.ok(existsSync(path.join(root, 'data', 'production_data_validation.json')));

@@ -66,6 +66,7 @@ describe('retrain simulate → retrain collect on the Firestore emulator', { ski
 
     const meta = DatasetMetadataSchema.parse(JSON.parse(await readFile(path.join(dir, 'production_data_metadata.json'), 'utf8')));
     assert.equal(meta.total_samples, rows.length);
-    assert.equal(meta.min_session_duration, 10000);
+    // collect's default minimum duration is the config's (dataCollection.minSessionDurationMs), as the pipeline uses.
+    assert.equal(meta.min_session_duration, 30000);
   });
 });

@@ -40,7 +40,7 @@ describe('retrain status', () => {
     assert.match(r.stdout, new RegExp(`✓ succeeded +${story.secondRunId}`));
     assert.match(r.stdout, /stages: check ✓ .* → collect ✓ .* → validate ✓ → train ✓/);
     assert.match(r.stdout, /⏸ time_based +days_since_last 0\.42 against min_days 7, max_days 30/);
-    assert.match(r.stdout, /data_volume +new_samples \d+ against min_required 1,000/);
+    assert.match(r.stdout, /data_volume +new_samples \d+ against min_required 500/);
     assert.match(r.stdout, /next check 2026-03-09 02:00Z/);
     assert.match(r.stdout, /↩ rollback/);
     assert.match(r.stdout, /CSV_INVALID|not a valid CSV/);

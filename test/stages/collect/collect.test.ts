@@ -134,11 +134,12 @@ describe('collect stage', () => {
     assert.equal(r.metadata.min_session_duration, 10_000);
   });
 
-  it('stops at maxSamples, keeping the earliest sessions', async () => {
+  it('stops at maxSamples, keeping the most recent sessions (in time order)', async () => {
     await h.append(Array.from({ length: 10 }, (_, i) => validLog(`s${i}`, at(9 - i))));
     const r = await collect(h.ports, options({ maxSamples: 4 }));
     const { rows } = await csvOf(h.ports.artifacts);
-    assert.deepEqual(rows.map((x) => x.session_id), ['s9', 's8', 's7', 's6']);
+    // Issue 10: the newest rows, so a retrain after a drift learns from the drifted traffic.
+    assert.deepEqual(rows.map((x) => x.session_id), ['s3', 's2', 's1', 's0']);
     assert.equal(r.metadata.reached_max_samples, true);
     assert.equal(r.metadata.max_samples, 4);
     const all = await collect(h.ports, options({ maxSamples: 10, target: artifactTarget(h.ports.artifacts, 'datasets/u/production_data.csv') }));

@@ -41,7 +41,7 @@ describe('collector handler', () => {
     assert.equal(h.published.length, 1);
     const msg = DatasetReadySchema.parse(h.published[0].data);
     assert.equal(h.published[0].topic, 'dataset-ready');
-    assert.deepEqual(msg, { runId: REQUEST.runId, strategy: 'incremental', csvPath: CSV, metadataPath: META, rows: 6, verdict: 'abort', reasons: msg.reasons });
+    assert.deepEqual(msg, { runId: REQUEST.runId, strategy: 'incremental', csvPath: CSV, metadataPath: META, rows: 6, verdict: 'abort', reasons: msg.reasons, driftDetected: false });
     assert.ok(await h.ports.artifacts.exists(CSV));
     assert.ok(await h.ports.artifacts.exists(META));
     assert.ok(events.some((e) => e.event === 'stage_completed' && e.runId === REQUEST.runId));

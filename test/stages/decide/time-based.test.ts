@@ -15,6 +15,7 @@ function ctx(lastDaysAgo: number | null, timeBased: Record<string, unknown> = {}
     at,
     window: { start: new Date(at.getTime() - 7 * DAY), end: at },
     lastTraining: lastDaysAgo === null ? null : { at: new Date(at.getTime() - lastDaysAgo * DAY), version: 'v_20260101_000000', source: 'registry' },
+    currentVersion: lastDaysAgo === null ? null : 'v_20260101_000000',
   };
 }
 

@@ -120,9 +120,10 @@ describe('the chain on the embedded backend', () => {
     const served = first.run!.outputs.version!;
     env.clock.set('2026-03-02T02:00:00Z');
     const { result, run } = await runChain(env.ports, env.config, { mode: 'scheduled', steps: defaultSteps });
-    const check = result.stages.check as { triggers: { time_based: { triggered: boolean; source: string } }; strategy: string };
+    const check = result.stages.check as { triggers: { time_based: { triggered: boolean; source: string }; data_volume: { triggered: boolean } }; strategy: string; strategy_reason: string };
     assert.equal(check.triggers.time_based.triggered, true);
-    assert.equal(check.strategy, 'incremental');
+    // The original rules: incremental needs data_volume within 14 days; time alone leaves the choice to the trainer.
+    assert.equal(check.strategy, check.triggers.data_volume.triggered ? 'incremental' : 'auto', check.strategy_reason);
     assert.equal(run?.runId, 'run_20260302T020000Z_scheduled');
     assert.ok(run && ['succeeded', 'skipped'].includes(run.status), JSON.stringify(run, null, 2));
     assert.equal(run?.outputs.strategy, 'incremental');

@@ -64,12 +64,14 @@ describe('dashboardData on a store with runs, checks, a failure, a report and de
 
   it('retraining_triggers: every trigger now with its signal against its thresholds, and the last decision', () => {
     const t = Object.fromEntries(data.retraining_triggers.triggers.map((x) => [x.name, x]));
-    assert.deepEqual(Object.keys(t), ['time_based', 'data_volume']);
+    assert.deepEqual(Object.keys(t), ['time_based', 'data_volume', 'performance', 'drift']);
+    assert.equal(t.performance.signal?.key, 'live_accuracy_upper');
+    assert.equal(t.drift.signal?.key, 'max_feature_psi');
     assert.equal(t.time_based.signal?.key, 'days_since_last');
     assert.deepEqual(t.time_based.thresholds.map((x) => x.key), ['min_days', 'max_days']);
     assert.equal(t.time_based.blocks, true);
     assert.equal(t.data_volume.signal?.key, 'new_samples');
-    assert.deepEqual(t.data_volume.thresholds, [{ key: 'min_required', value: 1000 }]);
+    assert.deepEqual(t.data_volume.thresholds, [{ key: 'min_required', value: 500 }]);
     assert.equal(data.retraining_triggers.lastDecision?.decisionId, 'dec_20260302T020000Z_scheduled');
   });
 
@@ -96,13 +98,13 @@ describe('dashboardData on a store with runs, checks, a failure, a report and de
     assert.ok(days.size >= 20, `${days.size} days`);
     assert.ok(tr.liveAccuracy.points.every((p) => p.lower <= p.accuracy && p.accuracy <= p.upper));
     assert.ok(tr.liveAccuracy.points.some((p) => p.series === 'default stylesheet'));
-    assert.deepEqual(tr.liveAccuracy.thresholds, [{ key: 'triggers.performance.accuracyThreshold', value: 0.85 }]);
+    assert.deepEqual(tr.liveAccuracy.thresholds, [{ key: 'triggers.performance.accuracyThreshold', value: 0.75 }]);
     // Two scheduled decisions and five daily checks, each with both triggers.
     const decisions = new Set(tr.triggerValues.points.map((p) => p.decisionId));
     assert.equal(decisions.size, 7);
     const volume = tr.triggerValues.points.filter((p) => p.trigger === 'data_volume');
     assert.equal(volume.filter((p) => p.kind === 'value').length, 7);
-    assert.ok(volume.filter((p) => p.kind === 'threshold').every((p) => p.key === 'min_required' && p.value === 1000));
+    assert.ok(volume.filter((p) => p.kind === 'threshold').every((p) => p.key === 'min_required' && p.value === 500));
     assert.deepEqual(tr.triggerValues.points.map((p) => p.at), [...tr.triggerValues.points.map((p) => p.at)].sort());
     assert.equal(tr.runDurations.points.length, 3);
     assert.ok(tr.runDurations.points.every((p) => p.durationMs > 0));

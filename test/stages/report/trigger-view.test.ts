@@ -50,7 +50,7 @@ describe('triggerView', () => {
   }
 
   it('an unknown trigger in a decision shows its inferred signal and the threshold values', () => {
-    const view = triggerView(TriggerResultSchema.parse({ name: 'performance', evaluated: true, triggered: true, reason: 'r', values: { live_accuracy: 0.8, accuracy_threshold: 0.85 } }));
+    const view = triggerView(TriggerResultSchema.parse({ name: 'live_quality', evaluated: true, triggered: true, reason: 'r', values: { live_accuracy: 0.8, accuracy_threshold: 0.85 } }));
     assert.deepEqual(view.signal, { key: 'live_accuracy', value: 0.8 });
     assert.deepEqual(view.thresholds, [{ key: 'accuracy_threshold', value: 0.85 }]);
   });

@@ -74,6 +74,11 @@ describe('a collapsed target is rejected by name', () => {
     assert.ok(v.issues.some((i) => /^accuracy_test: css_class_theme: accuracy .* of serving v_/.test(i)), v.issues.join('\n'));
     assert.equal(v.targets.css_class_theme.passed, false);
     assert.equal(v.targets.css_class_font.passed, true);
+    // After drift the serving version is the stale one: the comparison warns, the absolute checks still judge.
+    const drifted = validateModel(config, { candidate: { bundle: b.bundle, evaluation: sb.scored.report }, comparison: cmp, serving: a.bundle, heldOut: table, dataIssues: [], now, driftDetected: true });
+    assert.ok(!drifted.issues.some((i) => /of serving v_/.test(i)), drifted.issues.join('\n'));
+    assert.ok(drifted.warnings.some((w) => /css_class_theme: accuracy .* of serving v_.*not failing: drift detected/.test(w)), drifted.warnings.join('\n'));
+    assert.equal(drifted.issues.length, v.issues.filter((i) => !/of serving v_/.test(i)).length);
   });
 
   it('one-class data: the full retrain refuses to train, naming the target and its class', async () => {

@@ -38,12 +38,13 @@ export async function openEmbeddedPorts(config: RetrainingConfig, opts: Embedded
   const paths = embeddedPaths(config, opts);
   const logs = new SqliteLogStore(paths.database, { table: config.pipeline.collections.interactionLogs });
   try {
+    const clock = opts.clock ?? systemClock;
     return {
       logs,
       artifacts: new FolderArtifactStore(paths.bucket),
-      bus: new MemoryMessageBus(opts.bus),
+      bus: new MemoryMessageBus({ clock, ...opts.bus }),
       records: new SqliteRecordStore(paths.database),
-      clock: opts.clock ?? systemClock,
+      clock,
     };
   } catch (err) {
     await logs.close();

@@ -8,6 +8,7 @@
  * subscriptions drops its messages; unlike Pub/Sub, so does a subscription nobody listens to.
  */
 import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from '../../ports/clock.ts';
 import type { Delivery, MessageBus, MessageHandler, SubscribeOptions } from '../../ports/message-bus.ts';
 import { describeError } from '../../shared/errors.ts';
 
@@ -19,6 +20,8 @@ export interface MemoryBusOptions {
   retryDelayMs?: number;
   /** Upper bound of the backoff (default 200 ms). */
   maxRetryDelayMs?: number;
+  /** Stamps `publishedAt` (default the system clock; the pipeline's clock when replaying). */
+  clock?: Clock;
 }
 
 /** A message that exhausted its attempts, kept for inspection. */
@@ -49,12 +52,14 @@ export class MemoryMessageBus implements MessageBus {
   #idle: (() => void)[] = [];
   #closed = false;
   #counter = 0;
+  #clock: Clock;
 
   /** A bus with the given redelivery tuning. */
   constructor(opts: MemoryBusOptions = {}) {
     this.#maxAttempts = Math.max(1, opts.maxAttempts ?? 5);
     this.#retryDelayMs = opts.retryDelayMs ?? 10;
     this.#maxRetryDelayMs = opts.maxRetryDelayMs ?? 200;
+    this.#clock = opts.clock ?? systemClock;
   }
 
   /** Publish a copy of `data` (JSON round trip, as on the wire) to every subscription of the topic. */
@@ -63,7 +68,7 @@ export class MemoryMessageBus implements MessageBus {
     const json = JSON.stringify(data);
     if (json === undefined) throw new TypeError(`Message to ${topic} is not JSON-serialisable`);
     const id = `${++this.#counter}-${randomUUID().slice(0, 8)}`;
-    const publishedAt = new Date();
+    const publishedAt = this.#clock.now();
     for (const sub of this.#subs.get(topic) ?? []) {
       const delivery: Delivery = { id, topic, data: JSON.parse(json), attempt: 1, publishedAt };
       this.#schedule(sub, delivery, 0);

@@ -14,7 +14,7 @@ import { toOriginalCheck, type TriggerDecision } from '../../stages/decide/decis
 import { runChain } from '../../stages/pipeline/chain.ts';
 import type { PipelineResult } from '../../stages/pipeline/result.ts';
 import { defaultSteps } from '../../stages/pipeline/steps.ts';
-import { parseInstant } from '../options.ts';
+import { clockOf, parseInstant } from '../options.ts';
 import { createOutput, ExitStatus } from '../output.ts';
 
 /** Flags of `retrain auto`. */
@@ -57,6 +57,8 @@ export function renderDecision(d: TriggerDecision): string {
     const values = Object.entries(t.values).filter(([, v]) => v !== null);
     if (values.length) lines.push(`      ${values.map(([k, v]) => `${k}=${fmtValue(v)}`).join('  ')}`);
   }
+  if (d.strategyReason) lines.push(`  strategy ${d.strategyReason}`);
+  if (d.driftDetected) lines.push(`  drift: ${d.driftNote} — an update is judged on recent data, not held to the past`);
   if (d.request) lines.push(`  run ${d.runId}: ${d.strategy}, window ${d.request.window.start} → ${d.request.window.end}`);
   return lines.join('\n');
 }
@@ -120,7 +122,7 @@ export function registerAuto(program: Command): void {
     .option('--config <file>', 'config file (default: config/retraining.yaml)')
     .option('--backend <name>', 'embedded (SQLite + folder bucket + in-process bus, the default) or cloud (Firestore, Cloud Storage, Pub/Sub and the deployed functions); else RETRAIN_BACKEND', parseBackend)
     .option('--root <dir>', 'base folder of the embedded store (default: the repository root)')
-    .option('--at <iso>', 'decide as if it were this instant (replay a schedule slot)', parseInstant)
+    .option('--at <iso>', 'run as if it were this instant: the decision, run ids, version names, records and windows all take it (replay a schedule slot)', parseInstant)
     .option('--dry-run', 'decide and show what would run, writing nothing')
     .option('--json', 'print exactly the result object')
     .option('--quiet', 'no progress lines')
@@ -130,7 +132,8 @@ export function registerAuto(program: Command): void {
     )
     .action(async (flags: AutoFlags) => {
       const { config } = loadConfig(flags.config);
-      const ports = await openPorts(config, { backend: backendOf(flags), ...(flags.root ? { root: flags.root } : {}) });
+      // --at sets the pipeline's clock, not only the decision's instant: run ids, version names and records all carry it.
+      const ports = await openPorts(config, { backend: backendOf(flags), clock: clockOf(flags.at), ...(flags.root ? { root: flags.root } : {}) });
       try {
         const { ok } = await runAuto(ports, config, flags);
         if (!ok) throw new ExitStatus(1);

@@ -6,7 +6,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { closePorts, openPorts } from '../../adapters/open.ts';
 import { loadConfig } from '../../config/load.ts';
-import type { RetrainingConfig } from '../../config/schema.ts';
+import { RetrainingConfigSchema, type RetrainingConfig } from '../../config/schema.ts';
 import type { Ports } from '../../ports/index.ts';
 import { ConfigError, DataError } from '../../shared/errors.ts';
 import { consoleSink, createLogger, silentSink } from '../../shared/logger.ts';
@@ -16,12 +16,16 @@ import { resolveWindow } from '../../stages/collect/window.ts';
 import { createOutput, type Progress } from '../output.ts';
 import { storeOptions } from '../options.ts';
 
+/** The schema's defaults, for help texts (the values used come from the loaded config). */
+const SCHEMA_DEFAULTS = RetrainingConfigSchema.parse({});
+
 interface CollectFlags {
   startDate?: string;
   endDate?: string;
   daysBack: number;
   output: string;
-  minSessionDuration: number;
+  /** Absent: `dataCollection.minSessionDurationMs` of the loaded config. */
+  minSessionDuration?: number;
   validate?: boolean;
   exportMetadata?: boolean;
   maxSamples?: number;
@@ -98,7 +102,7 @@ export function registerCollect(program: Command): void {
     .option('--end-date <YYYY-MM-DD>', 'last day collected, inclusive (UTC); default: now')
     .option('--days-back <days>', 'days back from the end when no --start-date', positiveNumber, 7)
     .option('--output <path>', 'CSV file, or gs://bucket/path.csv for Cloud Storage', 'data/production_data.csv')
-    .option('--min-session-duration <ms>', 'skip sessions shorter than this (ms)', positiveInt('--min-session-duration'), 10000)
+    .option('--min-session-duration <ms>', `skip sessions shorter than this (ms; default: dataCollection.minSessionDurationMs, ${SCHEMA_DEFAULTS.dataCollection.minSessionDurationMs} unless the config says otherwise)`, positiveInt('--min-session-duration'))
     .option('--validate', 'validate the dataset: print the full report, write <name>_validation.json, exit 1 on an abort verdict')
     .option('--export-metadata', 'write <name>_metadata.json beside the CSV')
     .option('--max-samples <n>', 'stop after this many rows (default: dataCollection.maxSamplesPerCollection)', positiveInt('--max-samples'));
@@ -125,6 +129,7 @@ export function registerCollect(program: Command): void {
         bar = null;
       };
       try {
+        flags.minSessionDuration ??= config.dataCollection.minSessionDurationMs;
         const window = resolveWindow({ startDate: flags.startDate, endDate: flags.endDate, daysBack: flags.daysBack }, ports.clock.now());
         const t = await targetOf(flags.output, config, ports);
         extra = t.extra;
@@ -139,7 +144,7 @@ export function registerCollect(program: Command): void {
         const total = out.json ? 0 : await ports.logs.count({ start: window.start, end: window.end, minSessionDurationMs: flags.minSessionDuration });
         const result = await collect(ports, {
           window,
-          minSessionDurationMs: flags.minSessionDuration,
+          minSessionDurationMs: flags.minSessionDuration!,
           maxSamples: flags.maxSamples ?? config.dataCollection.maxSamplesPerCollection,
           target: t.target,
           config,

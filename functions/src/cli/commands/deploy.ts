@@ -7,6 +7,7 @@
 import { userInfo } from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import { closePorts, openPorts } from '../../adapters/open.ts';
+import { clockFrom } from '../../ports/clock.ts';
 import { loadConfig } from '../../config/load.ts';
 import type { RetrainingConfig } from '../../config/schema.ts';
 import type { Ports } from '../../ports/index.ts';
@@ -57,9 +58,10 @@ export function exitOnRefusal(r: DeploymentResult): void {
 }
 
 /** Open the ports of a store command, run, close; `log` prints pipeline events unless --json. */
-export async function withStore<T>(flags: StoreFlags, work: (ports: Ports, config: RetrainingConfig, log: PipelineLogger) => Promise<T>): Promise<T> {
+export async function withStore<T>(flags: StoreFlags & { at?: Date | string }, work: (ports: Ports, config: RetrainingConfig, log: PipelineLogger) => Promise<T>): Promise<T> {
   const { config } = loadConfig(flags.config);
-  const ports = await openPorts(config, { backend: flags.backend, root: flags.root });
+  // `--at` sets the ports' clock, so the records a command writes carry the replayed instant.
+  const ports = await openPorts(config, { backend: flags.backend, root: flags.root, clock: flags.at === undefined ? undefined : clockFrom(flags.at) });
   const log = createLogger(flags.json ? silentSink : consoleSink());
   try {
     return await work(ports, config, log);

@@ -9,8 +9,10 @@
  * here: the store is not asked to filter, so that a short malformed document still counts as
  * invalid) → duplicate `session_id`
  * (`duplicate_session`, the first, earliest, session is kept) → targets (`uninferable`).
- * Sessions are read in ascending timestamp order; the stage stops once `maxSamples` rows are
- * written, so a capped dataset holds the earliest sessions of the window.
+ * Sessions are read in ascending timestamp order from the start of the window — or, when the
+ * window holds more usable sessions than `maxSamples`, from the instant that leaves exactly the
+ * newest `maxSamples` of them (recent-start.ts): a capped dataset holds the most recent sessions
+ * of its window, never the oldest, so a retrain after a drift learns from the drifted traffic.
  */
 import { createHash } from 'node:crypto';
 import type { RetrainingConfig } from '../../config/schema.ts';
@@ -25,6 +27,7 @@ import { DATASET_METADATA_VERSION, type DatasetMetadata } from './dataset-metada
 import { DatasetProfile } from './dataset-profile.ts';
 import type { DatasetTarget } from './dataset-target.ts';
 import { validateLog, validLogInto } from './log-validation.ts';
+import { recentStart } from './recent-start.ts';
 import { RowBatchBuilder } from './row-batch.ts';
 import { SessionSet } from './session-set.ts';
 import { buildValidationReport, type SkipCounts, type ValidationReport } from './validation-report.ts';
@@ -82,7 +85,8 @@ function bump(m: Map<string, number>, key: string): void {
 export async function collect(ports: Ports, opts: CollectOptions): Promise<CollectResult> {
   const log = opts.log ?? createLogger(silentSink);
   const t0 = performance.now();
-  const startMs = opts.window.start.getTime();
+  const from = await recentStart(ports, { window: opts.window, minSessionDurationMs: opts.minSessionDurationMs, maxSamples: opts.maxSamples, pageSize: opts.config.dataCollection.pageSize });
+  const startMs = (from ?? opts.window.start).getTime();
   const endMs = opts.window.end.getTime();
   const minDuration = opts.minSessionDurationMs;
   const maxExamples = opts.maxExamples ?? 10;
@@ -134,7 +138,7 @@ export async function collect(ports: Ports, opts: CollectOptions): Promise<Colle
       // No minimum duration pushed down to the store, and the documents that belong to no window
       // asked for: every stored document is counted under a reason, the bad ones first (a short
       // session that is also malformed counts as invalid, as the simulator reports it).
-      const pages = ports.logs.pages({ start: opts.window.start, end: opts.window.end, pageSize, includeUnplaced: true });
+      const pages = ports.logs.pages({ start: new Date(startMs), end: opts.window.end, pageSize, includeUnplaced: true });
       for await (const docs of pages) {
         // Each document is let go once handled (the page array is ours to change): a page of
         // documents kept whole to its end is what grows V8's young generation to its maximum
@@ -217,6 +221,7 @@ export async function collect(ports: Ports, opts: CollectOptions): Promise<Colle
     min_session_duration: minDuration,
     max_samples: opts.maxSamples,
     reached_max_samples: reachedMax,
+    ...(from ? { collected_from: from.toISOString() } : {}),
     feature_names: Object.fromEntries(FEATURE_COLUMNS.map((c, j) => [c, FEATURE_NAMES[j]])),
     feature_columns: [...FEATURE_COLUMNS],
     target_columns: [...TARGET_COLUMNS],

@@ -34,6 +34,11 @@ export const DatasetMetadataSchema = z.strictObject({
   max_samples: count,
   /** True when the cap was reached (later sessions of the window were not read). */
   reached_max_samples: z.boolean(),
+  /**
+   * When the window held more usable sessions than `max_samples`: the instant from which the newest
+   * ones were collected (the rows are the most recent of the window, never the oldest); else absent.
+   */
+  collected_from: iso.optional(),
   /** CSV column → descriptive feature name. */
   feature_names: z.record(z.string(), z.string()),
   feature_columns: z.array(z.string()),

@@ -59,6 +59,7 @@ function readyOf(req: RetrainRequest, metadataPath: string, m: DatasetMetadata):
     rows: m.total_samples,
     verdict: m.validation.verdict,
     reasons: m.validation.reasons,
+    driftDetected: req.driftDetected,
   });
 }
 

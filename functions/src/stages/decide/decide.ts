@@ -9,18 +9,21 @@ import { ConflictError, describeError, isTransient } from '../../shared/errors.t
 import { createLogger, silentSink, type PipelineLogger } from '../../shared/logger.ts';
 import { RetrainRequestSchema, type RetrainRequest } from '../../shared/messages.ts';
 import { dataVolumeTrigger } from './data-volume.ts';
+import { driftTrigger } from './drift.ts';
 import { TriggerDecisionSchema, recommendationText, type TriggerDecision } from './decision.ts';
 import { decisionIdFor, runIdFor, slotOf, type CheckMode } from './ids.ts';
 import { findModelState } from './last-training.ts';
-import { strategyHint } from './strategy.ts';
+import { performanceTrigger } from './performance.ts';
+import { chooseStrategy } from './strategy.ts';
+import { servingTrainedUnderDrift } from './drift-history.ts';
 import { timeBasedTrigger } from './time-based.ts';
 import { TriggerResultSchema, type Trigger, type TriggerContext, type TriggerResult } from './trigger.ts';
 
 const DAY_MS = 86_400_000;
 
-/** The triggers the checker evaluates; add performance and drift here when they exist. */
+/** The triggers the checker evaluates, in the order they are recorded. */
 export function defaultTriggers(): Trigger[] {
-  return [timeBasedTrigger, dataVolumeTrigger];
+  return [timeBasedTrigger, dataVolumeTrigger, performanceTrigger, driftTrigger];
 }
 
 /** Options of one evaluation. */
@@ -82,6 +85,7 @@ export async function decide(ports: Ports, config: RetrainingConfig, opts: Decid
     // New data: the last `windowDays`, but never what the last training already saw.
     window: { start: new Date(Math.max(at.getTime() - config.triggers.dataVolume.windowDays * DAY_MS, state.lastTraining?.at.getTime() ?? -Infinity)), end: at },
     lastTraining: state.lastTraining,
+    currentVersion: state.currentVersion,
   };
   const results: TriggerResult[] = [];
   for (const trigger of opts.triggers ?? defaultTriggers()) results.push(await evaluateOne(trigger, ctx));
@@ -90,7 +94,15 @@ export async function decide(ports: Ports, config: RetrainingConfig, opts: Decid
   const reasons = [...new Set(opts.mode === 'force' ? ['manual', ...fired] : fired)];
   const blockedBy = results.filter((r) => r.blocks).map((r) => r.name);
   const shouldRetrain = opts.mode === 'force' || (reasons.length > 0 && blockedBy.length === 0);
-  const strategy = shouldRetrain ? strategyHint(reasons, config, state.currentVersion) : 'auto';
+  // Days since the last training to a tenth: a weekly slot sees a training of 14 days ago as 13.99, which must count as 14.
+  const sinceDays = state.lastTraining ? Math.round((at.getTime() - state.lastTraining.at.getTime()) / DAY_MS / 0.1) * 0.1 : Infinity;
+  const choice = shouldRetrain ? chooseStrategy(reasons, config, state.currentVersion, sinceDays) : null;
+  const strategy = choice?.strategy ?? 'auto';
+  // Drift or a performance drop, now or when the serving version was trained: the trainer must not hold an update to the drifted past.
+  const firedNow = results.some((r) => (r.name === 'drift' || r.name === 'performance') && r.triggered);
+  const servingRun = firedNow ? null : await servingTrainedUnderDrift(ports, config, state.currentVersion);
+  const driftDetected = firedNow || servingRun !== null;
+  const driftNote = firedNow ? 'drift or a performance drop detected at this check' : servingRun ? `the serving version was trained after drift was detected (run ${servingRun}): its data straddles the change` : null;
   const runId = shouldRetrain && opts.mode !== 'check' ? runIdFor(at, opts.mode) : null;
   let request: RetrainRequest | null = null;
   if (runId) {
@@ -103,6 +115,7 @@ export async function decide(ports: Ports, config: RetrainingConfig, opts: Decid
       requestedAt: started.toISOString(),
       minSessionDurationMs: config.dataCollection.minSessionDurationMs,
       maxSamples: config.dataCollection.maxSamplesPerCollection,
+      driftDetected,
     });
   }
   const decision = TriggerDecisionSchema.parse({
@@ -117,6 +130,9 @@ export async function decide(ports: Ports, config: RetrainingConfig, opts: Decid
     reasons,
     blockedBy,
     strategy,
+    strategyReason: choice?.reason ?? null,
+    driftDetected,
+    driftNote,
     recommendation: recommendationText({ shouldRetrain, reasons, blockedBy, strategy, currentVersion: state.currentVersion }),
     runId,
     request,

@@ -27,6 +27,12 @@ export const TriggerDecisionSchema = z.object({
   /** Triggers that vetoed retraining (the time-based cool-down). */
   blockedBy: z.array(z.string()),
   strategy: StrategySchema,
+  /** Why that strategy: the parts of the rule that held (null when nothing is retrained). */
+  strategyReason: z.string().nullable().default(null),
+  /** A drift or performance trigger fired: the trainer judges an update on recent data only. */
+  driftDetected: z.boolean().default(false),
+  /** Why `driftDetected`: fired at this check, or the serving version was trained after drift (null: no drift). */
+  driftNote: z.string().nullable().default(null),
   recommendation: z.string(),
   /** The run this decision starts, or null. */
   runId: z.string().nullable(),
@@ -56,6 +62,9 @@ export function toOriginalCheck(d: TriggerDecision): Record<string, unknown> {
     ),
     recommendation: d.recommendation,
     strategy: d.strategy,
+    strategy_reason: d.strategyReason,
+    drift_detected: d.driftDetected,
+    drift_note: d.driftNote,
     reasons: d.reasons,
     blocked_by: d.blockedBy,
     decision_id: d.decisionId,

@@ -49,6 +49,8 @@ export interface TriggerContext {
   window: TimeWindow;
   /** The last successful training, or null when no model was ever trained. */
   lastTraining: LastTraining | null;
+  /** The serving (stable) version, or null when none serves yet. */
+  currentVersion: string | null;
 }
 
 /** A pluggable retraining trigger. */

@@ -14,6 +14,7 @@ import { ModelTrainedSchema } from '../../shared/messages.ts';
 import { createLogger, silentSink, type PipelineLogger } from '../../shared/logger.ts';
 import { decide } from '../decide/decide.ts';
 import { getDeployment, runDeploymentId } from '../deploy/deployment-store.ts';
+import type { TriggerDecision } from '../decide/decision.ts';
 import type { CheckMode } from '../decide/ids.ts';
 import type { Trigger } from '../decide/trigger.ts';
 import { requestRetrain } from './request.ts';
@@ -55,6 +56,8 @@ export interface RunChainOptions {
 export interface ChainOutcome {
   result: PipelineResult;
   run: RunRecord | null;
+  /** The decision the run started from (replays report its triggers). */
+  decision: TriggerDecision;
 }
 
 /** Subscribe the step handlers to their topics; returns the unsubscribe function. */
@@ -107,7 +110,7 @@ export async function runChain(ports: Ports, config: RetrainingConfig, opts: Run
   const start = ports.clock.now();
   const { decision } = await decide(ports, config, { mode: opts.mode, at: opts.at, triggers: opts.triggers, dryRun: opts.dryRun, log });
   if (!decision.shouldRetrain || opts.dryRun || !decision.runId) {
-    return { result: pipelineResult(decision, null, start, ports.clock.now(), { dryRun: opts.dryRun }), run: null };
+    return { result: pipelineResult(decision, null, start, ports.clock.now(), { dryRun: opts.dryRun }), run: null, decision };
   }
   let run: RunRecord | null;
   if (opts.steps) {
@@ -126,5 +129,5 @@ export async function runChain(ports: Ports, config: RetrainingConfig, opts: Run
     run = await waitForRun(ports, config, decision.runId, { timeoutMs: opts.waitTimeoutMs, pollMs: opts.pollMs });
   }
   const deployment = { autoDeploy: config.deployment.autoDeploy, record: run ? await getDeployment(ports, config, runDeploymentId(run.runId)) : null };
-  return { result: pipelineResult(decision, run, start, ports.clock.now(), { deployment }), run };
+  return { result: pipelineResult(decision, run, start, ports.clock.now(), { deployment }), run, decision };
 }

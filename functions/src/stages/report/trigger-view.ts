@@ -1,8 +1,8 @@
 /**
  * Every trigger's result read generically: which recorded value it judges (its signal) and which
  * thresholds it holds that value to, so that the page can show "value against threshold" and draw
- * threshold lines for any trigger — the two of today by name, and the ones to come (performance,
- * drift) by the names of their values.
+ * threshold lines for any trigger — the four of today by name, and any other by the names of its
+ * values.
  */
 import type { TriggerResult } from '../decide/trigger.ts';
 import type { TriggerView } from './dashboard-schema.ts';
@@ -11,6 +11,8 @@ import type { TriggerView } from './dashboard-schema.ts';
 export const KNOWN_SIGNALS: Readonly<Record<string, { value: string; thresholds: readonly string[] }>> = {
   time_based: { value: 'days_since_last', thresholds: ['min_days', 'max_days'] },
   data_volume: { value: 'new_samples', thresholds: ['min_required'] },
+  performance: { value: 'live_accuracy_upper', thresholds: ['accuracy_threshold'] },
+  drift: { value: 'max_feature_psi', thresholds: ['feature_threshold_psi', 'feature_warn_psi'] },
 };
 
 /** Keys that name a threshold: `min_…`, `max_…`, `…_threshold…`, `…_required`, `…_limit`. */

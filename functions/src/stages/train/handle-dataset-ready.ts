@@ -85,9 +85,9 @@ async function resumeCompleted(registry: ModelRegistry, runId: string, version: 
  * run with its reasons and keeps the version, marked rejected; a pass makes the very first
  * version current (later moves are the deploy stage's).
  */
-async function gate(ports: Ports, config: RetrainingConfig, registry: ModelRegistry, runId: string, msg: ModelTrained, log: PipelineLogger): Promise<VersionValidation | null> {
+async function gate(ports: Ports, config: RetrainingConfig, registry: ModelRegistry, runId: string, msg: ModelTrained, log: PipelineLogger, driftDetected: boolean): Promise<VersionValidation | null> {
   if (msg.status !== 'success' || !msg.version) return null;
-  const result = await validateVersion(ports.artifacts, config, { version: msg.version, runId, now: ports.clock.now() });
+  const result = await validateVersion(ports.artifacts, config, { version: msg.version, runId, now: ports.clock.now(), driftDetected });
   const v = result.validation;
   log.info('validate', v.performance_acceptable ? 'model_validated' : 'model_rejected', { runId, version: v.version, comparedWith: v.comparedWith, issues: v.issues.length, warnings: v.warnings.length, reportPath: v.reportPath });
   if (!v.performance_acceptable) {
@@ -136,12 +136,12 @@ export async function handleDatasetReady(ports: Ports, config: RetrainingConfig,
         const common = { dataPath: ready.csvPath, metadataPath: ready.metadataPath, runId: ready.runId, configHash: opts.configHash ?? hashConfig(config), workers: opts.workers };
         const result =
           strategy === 'incremental'
-            ? await runIncrementalRetrain(ports, config, { ...common, promote: false })
+            ? await runIncrementalRetrain(ports, config, { ...common, promote: false, driftDetected: ready.driftDetected })
             : await runFullRetrain(ports, config, { ...common, tune: config.strategies.full.hyperparameterTuning, compareWithCurrent: true, deployIfBetter: false, promoteFirst: false });
         msg = modelTrainedOf(ready.runId, result);
         if (result.model_version) await recordTrainingResult(ports.artifacts, registry.layout, ready.runId, result.model_version, msg, ports.clock.now());
       }
-      const checked = await gate(ports, config, registry, ready.runId, msg, log);
+      const checked = await gate(ports, config, registry, ready.runId, msg, log, ready.driftDetected);
       const validation = checked ? { performance_acceptable: checked.validation.performance_acceptable, issues: checked.validation.issues, warnings: checked.validation.warnings, comparedWith: checked.validation.comparedWith, reportPath: checked.validation.reportPath } : null;
       if (checked?.validation.reportPath) msg = ModelTrainedSchema.parse({ ...msg, reportPath: checked.validation.reportPath });
       return {

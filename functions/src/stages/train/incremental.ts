@@ -4,6 +4,13 @@
  * rows (the engine's continued training, never from scratch), then keep the update only if it
  * beats its parent on the held-out new rows by the threshold without forgetting the parent's
  * own training data (see metrics.ts for the improvement measure).
+ *
+ * Learning under drift: when the checker saw drift or a performance drop (`driftDetected`), the
+ * update is judged on the recent rows only — the parent's data is the past the world drifted
+ * away from, and holding the update to it would reject exactly the updates that learn the drift.
+ * Without drift, the forgetting guard applies: a target significantly worse on a sample of the
+ * parent's data beyond the validation gate's margin, or the mean worse by `maxOldDataRegression`,
+ * rejects the update.
  */
 import type { RetrainingConfig } from '../../config/schema.ts';
 import { FEATURE_COLUMNS } from '../../data/features.ts';
@@ -60,6 +67,8 @@ export interface IncrementalRetrainOptions {
   promote?: boolean;
   runId: string;
   configHash: string;
+  /** Drift or a performance drop was detected: judge on recent data, no forgetting guard. */
+  driftDetected?: boolean;
   workers?: number;
   onProgress?: ProgressFn;
 }
@@ -153,7 +162,7 @@ export async function runIncrementalRetrain(ports: Pick<Ports, 'artifacts' | 'cl
       Object.assign(parent.boosters, parseBoosters({ [name]: text }));
     }
     parentOnValid = await parentOn(parent, valid);
-    if (await ports.artifacts.exists(oldPath)) {
+    if (!opts.driftDetected && (await ports.artifacts.exists(oldPath))) {
       const table = await loadTrainingCsv(ports.artifacts, oldPath, targets);
       const sample = selectRows(table, sampleRows(table.rows, OLD_DATA_SAMPLE_ROWS, rng(seed, 11)));
       const ref = { path: oldPath, sha256: table.sha256, rows: table.rows, metadataPath: parentManifest.data.metadataPath, rowsSampled: sample.rows };
@@ -185,7 +194,7 @@ export async function runIncrementalRetrain(ports: Pick<Ports, 'artifacts' | 'cl
   const newData = evaluateUpdate(parentOnValid, boosters, targets, parentRounds);
   const oldData: Evaluation | null = old ? evaluateUpdate(old.eval, boosters, targets, parentRounds) : null;
   const oldRef = old?.ref ?? null;
-  const oldNote = old ? '' : `; the parent's data ${oldPath} is gone, forgetting not checked`;
+  const oldNote = opts.driftDetected ? '; drift detected: judged on recent data, forgetting of the drifted past not checked' : old ? '' : `; the parent's data ${oldPath} is gone, forgetting not checked`;
   timings.evaluateMs = since(t3) + overlapMs;
 
   // Per target, as the validation gate judges: one collapsed model rejects the update whatever the mean says.
@@ -196,6 +205,7 @@ export async function runIncrementalRetrain(ports: Pick<Ports, 'artifacts' | 'cl
     return targetRegressions(cmp, config.validation.performanceTests, `parent ${parent.version}`);
   };
   const newCollapses = perTarget(valid);
+  // The forgetting guard (only without drift: `old` is null after drift): per target, and on the mean.
   const oldCollapses = old ? perTarget(old.eval.rows) : [];
 
   const threshold = cfg.minImprovementThreshold;

@@ -54,6 +54,8 @@ export interface ValidateVersionOptions {
   now: Date;
   /** Draw the charts and the HTML page with the stored report (default true). */
   plots?: boolean;
+  /** The run was started by drift or a performance drop (see validate-model.ts). */
+  driftDetected?: boolean;
 }
 
 /** The result: the gate's record and the comparison behind it (null when nothing served). */
@@ -109,6 +111,7 @@ export async function validateVersion(store: ArtifactStore, config: RetrainingCo
     dataIssues,
     reportPath,
     now: opts.now,
+    driftDetected: opts.driftDetected,
   });
   try {
     await store.put(validationPath(registry, opts.version), jsonText(validation), { ifGenerationMatch: '0', contentType: 'application/json' });
