@@ -33,7 +33,7 @@ export const NEXT_AT = '2026-03-09T02:01:00Z';
 
 /** Small and quick; full retrains on `force`, auto-deployed through the safe strategy's gate. */
 export const FAULT_CONFIG: RetrainingConfigInput = {
-  strategies: { full: { conditions: ['manual', 'performance', 'drift', 'max_days_exceeded'], hyperparameterTuning: false } },
+  strategies: { full: { conditions: 'manual or performance or drift or max_days_exceeded', hyperparameterTuning: false } },
   training: { rounds: 2, maxDepth: 2, workers: 1 },
   deployment: { autoDeploy: true, strategy: 'safe' },
   validation: { performanceTests: { tests: ['accuracy_test', 'api_compatibility_test'], minAccuracy: 0.3 } },

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { modelsLayout } from '../../../functions/src/models/layout.ts';
 import { decide } from '../../../functions/src/stages/decide/decide.ts';
 import { previousDriftLevel, servingTrainedUnderDrift } from '../../../functions/src/stages/decide/drift-history.ts';
-import { ensureRun } from '../../../functions/src/stages/pipeline/run-record.ts';
+import { ensureRun } from '../../../functions/src/runs/run-record.ts';
 import { fakeManifest } from '../../models/manifest-fixture.ts';
 import { openTestEnv, type TestEnv } from '../pipeline/fixtures.ts';
 

@@ -9,7 +9,8 @@
 import { FEATURE_COLUMNS, FEATURE_NAMES } from '../../data/features.ts';
 import type { Histogram, ReferenceStats } from '../../models/reference-stats.ts';
 import { holmAdjust } from '../../stats/holm.ts';
-import { binOf, psiOfShares } from '../../stats/psi.ts';
+import { binOf } from '../../models/reference-stats.ts';
+import { psiOfShares } from '../../stats/psi.ts';
 import { psiNoise } from '../../stats/psi-noise.ts';
 
 /** One column's drift: its PSI, the noise yardsticks and the adjusted p-value. */

@@ -9,7 +9,7 @@ import type { RetrainingConfig } from '../../config/schema.ts';
 import type { Ports } from '../../ports/index.ts';
 import { ModelRegistry } from '../../models/registry.ts';
 import { NotFoundError } from '../../shared/errors.ts';
-import { getRun } from '../pipeline/run-record.ts';
+import { getRun } from '../../runs/run-record.ts';
 import { TriggerDecisionSchema } from './decision.ts';
 
 /** The three levels of a drift check. */

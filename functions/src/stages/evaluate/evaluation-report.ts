@@ -103,8 +103,9 @@ export const LatencySchema = z.strictObject({
   /** Median time of one row (a served session) with every model, ms. */
   p50MsPerRow: z.number().nonnegative(),
   /**
-   * Median CPU time (this process, user + system) of a 1,000-row batch, ms: what the
-   * latency_test judges, because wall time on a shared machine measures the neighbours too.
+   * CPU time (this process, user + system) of the fastest 1,000-row batch, ms: what the
+   * latency_test judges. Wall time on a shared machine measures the neighbours too, and even CPU
+   * time picks up their cache and scheduler noise; the fastest repeat is the version's own cost.
    */
   cpuMsPer1k: z.number().nonnegative(),
   repeats: z.number().int().positive(),

@@ -41,5 +41,5 @@ export function measureLatency(bundle: Pick<LoadedBundle, 'scaler' | 'labels' | 
   }
   single.sort((a, b) => a - b);
   const r3 = (v: number) => Math.round(v * 1000) / 1000;
-  return { p50MsPer1k: r3(percentile(times, 0.5)), p95MsPer1k: r3(percentile(times, 0.95)), p50MsPerRow: r3(percentile(single, 0.5)), cpuMsPer1k: r3(percentile(cpu, 0.5)), repeats };
+  return { p50MsPer1k: r3(percentile(times, 0.5)), p95MsPer1k: r3(percentile(times, 0.95)), p50MsPerRow: r3(percentile(single, 0.5)), cpuMsPer1k: r3(cpu[0]), repeats };
 }

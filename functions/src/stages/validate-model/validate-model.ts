@@ -77,7 +77,7 @@ export function validateModel(config: RetrainingConfig, input: ValidateModelInpu
   if (perf.tests.includes('latency_test')) {
     const cpu = ev.latency.cpuMsPer1k;
     tests.latency_test = { status: 'passed', findings: [], values: { cpuMsPer1k: cpu, p50MsPer1k: ev.latency.p50MsPer1k, p95MsPer1k: ev.latency.p95MsPer1k, maxLatencyMsPer1k: perf.maxLatencyMsPer1k } };
-    if (cpu > perf.maxLatencyMsPer1k) fail('latency_test', null, `latency_test: ${cpu} ms of CPU per 1,000 rows (median) > maxLatencyMsPer1k ${perf.maxLatencyMsPer1k}`);
+    if (cpu > perf.maxLatencyMsPer1k) fail('latency_test', null, `latency_test: ${cpu} ms of CPU per 1,000 rows (fastest of the repeats) > maxLatencyMsPer1k ${perf.maxLatencyMsPer1k}`);
   }
   if (perf.tests.includes('api_compatibility_test')) {
     tests.api_compatibility_test = { status: 'passed', findings: [], values: {} };
