@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { cronProblem } from './cron.ts';
-import { ruleProblem } from '../stages/decide/strategy-rule.ts';
+import { ruleProblem } from './strategy-rule.ts';
 
 const days = (d: string) => z.number().nonnegative().describe(d);
 const share = (d: string) => z.number().min(0).max(1).describe(d);

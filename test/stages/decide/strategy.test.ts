@@ -4,7 +4,7 @@ import { parseConfig } from '../../../functions/src/config/load.ts';
 import { requestWindow } from '../../../functions/src/stages/decide/decide.ts';
 import { compactInstant, decisionIdFor, runIdFor, slotOf } from '../../../functions/src/stages/decide/ids.ts';
 import { chooseStrategy, strategyHint } from '../../../functions/src/stages/decide/strategy.ts';
-import { evaluateRule, parseRule } from '../../../functions/src/stages/decide/strategy-rule.ts';
+import { evaluateRule, parseRule } from '../../../functions/src/config/strategy-rule.ts';
 import { RunIdSchema } from '../../../functions/src/shared/messages.ts';
 
 const config = parseConfig({});

@@ -1,11 +1,11 @@
 /**
  * The strategy of a retrain request, from the rules of `strategies.full.conditions` and
- * `strategies.incremental.conditions` (strategy-rule.ts): full when its rule holds (and always
+ * `strategies.incremental.conditions` (config/strategy-rule.ts): full when its rule holds (and always
  * when no model serves: there is nothing to update), else incremental when its rule holds, else
  * the trainer decides (`auto`). The reason names what made the rule hold, for the decision record.
  */
 import type { RetrainingConfig } from '../../config/schema.ts';
-import { evaluateRule, parseRule } from './strategy-rule.ts';
+import { evaluateRule, parseRule } from '../../config/strategy-rule.ts';
 
 /** Reason name used when no model serves yet. */
 export const NO_CURRENT_MODEL = 'no_current_model';
