@@ -10,6 +10,7 @@ import { ConflictError, DataError, NotFoundError } from '../shared/errors.ts';
 import { isVersionName, modelsLayout, stamp, type ModelsLayout } from './layout.ts';
 import { ManifestSchema, type Manifest } from './manifest.ts';
 import { jsonText } from './write-once.ts';
+import { readStoredJson } from './stored-json.ts';
 
 /**
  * A canary: `percentage` % of users (by a sticky hash of their id salted with `salt`) are served
@@ -64,20 +65,6 @@ export interface ServingStateRead {
   problem: string | null;
 }
 
-async function readJson<T>(store: ArtifactStore, path: string, schema: z.ZodType<T>): Promise<T | null> {
-  if (!(await store.exists(path))) return null;
-  let raw: unknown;
-  try {
-    raw = JSON.parse((await store.get(path)).toString('utf8'));
-  } catch (err) {
-    if (err instanceof NotFoundError) return null;
-    throw new DataError(`${path} is not valid JSON`, { stage: 'train', code: 'REGISTRY_CORRUPT', details: { path }, cause: err });
-  }
-  const res = schema.safeParse(raw);
-  if (!res.success) throw new DataError(`${path} does not match its schema: ${res.error.issues[0]?.message}`, { stage: 'train', code: 'REGISTRY_CORRUPT', details: { path } });
-  return res.data;
-}
-
 /** Versions and the current pointer under one models prefix. */
 export class ModelRegistry {
   readonly store: ArtifactStore;
@@ -102,7 +89,7 @@ export class ModelRegistry {
 
   /** The manifest of a complete version; NotFoundError when the version is missing or incomplete. */
   async manifest(version: string): Promise<Manifest> {
-    const m = await readJson(this.store, this.layout.manifest(version), ManifestSchema);
+    const m = await readStoredJson(this.store, this.layout.manifest(version), ManifestSchema);
     if (!m) throw new NotFoundError(`Model version ${version} not found (no ${this.layout.manifest(version)})`, { stage: 'train', details: { version } });
     return m;
   }
@@ -111,7 +98,7 @@ export class ModelRegistry {
   async current(): Promise<{ pointer: CurrentPointer; generation: string } | null> {
     const info = await this.store.stat(this.layout.current);
     if (!info) return null;
-    const pointer = await readJson(this.store, this.layout.current, CurrentPointerSchema);
+    const pointer = await readStoredJson(this.store, this.layout.current, CurrentPointerSchema);
     return pointer ? { pointer, generation: info.generation } : null;
   }
 
@@ -120,7 +107,7 @@ export class ModelRegistry {
     const info = await this.store.stat(this.layout.current);
     if (!info) return { pointer: null, generation: null, problem: null };
     try {
-      const pointer = await readJson(this.store, this.layout.current, CurrentPointerSchema);
+      const pointer = await readStoredJson(this.store, this.layout.current, CurrentPointerSchema);
       return pointer ? { pointer, generation: info.generation, problem: null } : { pointer: null, generation: null, problem: null };
     } catch (err) {
       if (!(err instanceof DataError)) throw err;

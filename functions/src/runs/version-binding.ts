@@ -15,8 +15,9 @@ import { z } from 'zod';
 import { baseVersionName, modelsLayout, type ModelsLayout } from '../models/layout.ts';
 import { jsonText } from '../models/write-once.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
-import { ConflictError, DataError, NotFoundError } from '../shared/errors.ts';
+import { ConflictError, DataError } from '../shared/errors.ts';
 import { ModelTrainedSchema, type ModelTrained } from '../shared/messages.ts';
+import { readStoredJson } from '../models/stored-json.ts';
 
 /** `claims/<version>.json`: the run that owns a version name. */
 export const VersionClaimSchema = z.strictObject({ version: z.string(), runId: z.string(), claimedAt: z.iso.datetime({ offset: true }) });
@@ -45,19 +46,6 @@ export interface StoredBinding {
   generation: string;
 }
 
-async function readJson<T>(store: ArtifactStore, path: string, schema: z.ZodType<T>): Promise<T | null> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse((await store.get(path)).toString('utf8'));
-  } catch (err) {
-    if (err instanceof NotFoundError) return null;
-    throw new DataError(`${path} is not valid JSON`, { stage: 'train', code: 'REGISTRY_CORRUPT', details: { path }, cause: err });
-  }
-  const res = schema.safeParse(raw);
-  if (!res.success) throw new DataError(`${path} does not match its schema: ${res.error.issues[0]?.message}`, { stage: 'train', code: 'REGISTRY_CORRUPT', details: { path } });
-  return res.data;
-}
-
 const layoutOf = (prefix: string | ModelsLayout): ModelsLayout => (typeof prefix === 'string' ? modelsLayout(prefix) : prefix);
 
 /** The run's binding (the current path first, then the legacy one), or null. */
@@ -66,7 +54,7 @@ export async function readBinding(store: ArtifactStore, prefix: string | ModelsL
   for (const path of [layout.binding(runId), layout.legacyBinding(runId)]) {
     const info = await store.stat(path);
     if (!info) continue;
-    const binding = await readJson(store, path, VersionBindingSchema);
+    const binding = await readStoredJson(store, path, VersionBindingSchema);
     if (binding) return { binding, path, generation: info.generation };
   }
   return null;
@@ -75,7 +63,7 @@ export async function readBinding(store: ArtifactStore, prefix: string | ModelsL
 /** The claim on a version name, or null (also when unreadable: gc then treats it as unclaimed). */
 export async function readClaim(store: ArtifactStore, prefix: string | ModelsLayout, version: string): Promise<VersionClaim | null> {
   try {
-    return await readJson(store, layoutOf(prefix).claim(version), VersionClaimSchema);
+    return await readStoredJson(store, layoutOf(prefix).claim(version), VersionClaimSchema);
   } catch (err) {
     if (err instanceof DataError) return null;
     throw err;
@@ -103,7 +91,7 @@ export async function bindVersion(store: ArtifactStore, prefix: string | ModelsL
       chosen = name;
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
-      const other = await readJson(store, layout.claim(name), VersionClaimSchema);
+      const other = await readStoredJson(store, layout.claim(name), VersionClaimSchema);
       if (other?.runId === runId) chosen = name;
     }
   }

@@ -8,6 +8,7 @@
 import type { RetrainingConfig } from '../../config/schema.ts';
 import type { LoadedBundle } from '../../models/bundle.ts';
 import { ModelRegistry } from '../../models/registry.ts';
+import { readStoredJson } from '../../models/stored-json.ts';
 import { jsonText } from '../../models/write-once.ts';
 import type { ArtifactStore } from '../../ports/index.ts';
 import { ConflictError, DataError } from '../../shared/errors.ts';
@@ -29,9 +30,7 @@ export function validationPath(registry: ModelRegistry, version: string): string
 
 /** The stored validation of a version, or null. */
 export async function readValidation(store: ArtifactStore, registry: ModelRegistry, version: string): Promise<ModelValidation | null> {
-  const path = validationPath(registry, version);
-  if (!(await store.exists(path))) return null;
-  return ModelValidationSchema.parse(JSON.parse((await store.get(path)).toString('utf8')));
+  return await readStoredJson(store, validationPath(registry, version), ModelValidationSchema);
 }
 
 /** The rows a version was evaluated on when it was trained (its held-out split), and its whole training table. */
