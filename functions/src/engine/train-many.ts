@@ -122,7 +122,7 @@ function binner(matrices: MatrixSpec[]): (job: JobSpec) => BinsSpec | undefined 
     let bins = made.get(key);
     if (!bins) {
       const m = matrices[job.data];
-      bins = { id: made.size, maxBin, gidx: buildGradientIndex(m.values, m.nrow, m.ncol, maxBin, job.weight, true) };
+      bins = { id: made.size, maxBin, gidx: buildGradientIndex(m.values, m.nrow, m.ncol, maxBin, job.weight) };
       made.set(key, bins);
     }
     return bins;

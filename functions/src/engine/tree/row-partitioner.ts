@@ -5,13 +5,14 @@
 
 /** Row segments per node id. */
 export class RowPartitioner {
-  readonly rows: Uint32Array;
+  readonly rows: Uint32Array<ArrayBufferLike>;
   private readonly scratch: Uint32Array;
   begin: number[] = [];
   end: number[] = [];
 
-  constructor(n: number) {
-    this.rows = new Uint32Array(n);
+  /** `rows`: where to keep the row lists (length ≥ n), e.g. a view into the kernels' memory. */
+  constructor(n: number, rows: Uint32Array<ArrayBufferLike> = new Uint32Array(n)) {
+    this.rows = rows;
     this.scratch = new Uint32Array(n);
   }
 
@@ -27,13 +28,13 @@ export class RowPartitioner {
     return this.end[nid] - this.begin[nid];
   }
 
-  /** Split node `nid` into `left` and `right` on a feature's global bin ids (row-major `index`, `ncol` per row). */
+  /** Split node `nid` into `left` and `right` on a feature's global bin ids (`columns`: column-major, `nrow` per column). */
   split(
     nid: number,
     left: number,
     right: number,
-    index: Uint16Array | Uint32Array,
-    ncol: number,
+    columns: Uint16Array | Uint32Array,
+    nrow: number,
     feature: number,
     splitBin: number,
     missingBin: number,
@@ -47,9 +48,10 @@ export class RowPartitioner {
     let s = 0;
     // Branch-free: missing bins sit above every cut bin, so `bin <= splitBin` is false for them.
     const dl = defaultLeft ? 1 : 0;
+    const base = feature * nrow;
     for (let i = b; i < e; i++) {
       const r = rows[i];
-      const bin = index[r * ncol + feature];
+      const bin = columns[base + r];
       const goLeft = +(bin <= splitBin) | (+(bin === missingBin) & dl);
       rows[l] = r;
       scratch[s] = r;
@@ -61,5 +63,38 @@ export class RowPartitioner {
     this.end[left] = l;
     this.begin[right] = l;
     this.end[right] = e;
+  }
+
+  /**
+   * For a split whose two children stay leaves: add the left or right leaf value to each of the
+   * node's rows' margins (`margin[row * stride + offset]`) instead of partitioning the rows. The
+   * children get empty segments, so the final leaf pass adds nothing for them. A zero leaf value
+   * adds nothing, as in the leaf pass.
+   */
+  addToMargins(
+    nid: number,
+    left: number,
+    right: number,
+    columns: Uint16Array | Uint32Array,
+    nrow: number,
+    feature: number,
+    splitBin: number,
+    missingBin: number,
+    defaultLeft: boolean,
+    leftValue: number,
+    rightValue: number,
+    margin: Float32Array,
+    stride: number,
+    offset: number,
+  ): void {
+    const rows = this.rows;
+    const base = feature * nrow;
+    for (let i = this.begin[nid], e = this.end[nid]; i < e; i++) {
+      const r = rows[i];
+      const bin = columns[base + r];
+      const v = bin <= splitBin || (defaultLeft && bin === missingBin) ? leftValue : rightValue;
+      if (v !== 0) margin[r * stride + offset] += v;
+    }
+    this.begin[left] = this.end[left] = this.begin[right] = this.end[right] = 0;
   }
 }
