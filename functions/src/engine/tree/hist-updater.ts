@@ -64,9 +64,10 @@ export class HistUpdater {
     this.gidx = gidx;
     const n = gidx.nrow;
     const memory = gidx.memory;
-    const at = allocate(memory, n * 12);
+    // Allocate before reading `memory.buffer`: growing makes a longer buffer.
+    const at = allocate(memory, n * 8);
     this.gh = new Float32Array(memory.buffer, at, 2 * n);
-    this.partitioner = new RowPartitioner(n, new Uint32Array(memory.buffer, at + n * 8, n));
+    this.partitioner = new RowPartitioner(gidx);
     this.pool = new HistogramPool(gidx.totalBins, memory);
     const k = kernels(memory);
     this.histKernel = gidx.index instanceof Uint16Array ? k.hist_u16 : k.hist_u32;
@@ -82,7 +83,7 @@ export class HistUpdater {
    * `margin[r * stride + offset]` for every row r.
    */
   grow(treeGh: Float32Array, p: UpdaterParams, rng: Random, margin: Float32Array, stride: number, offset: number): RegTree {
-    const { columns, ncol, nrow, cuts, numCutBins } = this.gidx;
+    const { ncol, nrow, cuts, numCutBins } = this.gidx;
     const gh = this.gh;
     gh.set(treeGh.subarray(0, 2 * nrow));
     const part = this.partitioner;
@@ -173,11 +174,11 @@ export class HistUpdater {
         numLeaves++;
         const childOk = !((p.maxDepth > 0 && depth >= p.maxDepth) || (p.maxLeaves > 0 && numLeaves >= p.maxLeaves));
         if (childOk) {
-          part.split(c.nid, l, r, columns, nrow, s.feature, s.splitBin, numCutBins + s.feature, s.defaultLeft);
+          part.split(c.nid, l, r, s.feature, s.splitBin, numCutBins + s.feature, s.defaultLeft);
           toBuild.push(c);
         } else {
           // Its children stay leaves: their values go straight to the margins, no partition needed.
-          part.addToMargins(c.nid, l, r, columns, nrow, s.feature, s.splitBin, numCutBins + s.feature, s.defaultLeft, tree.splitConditions[l], tree.splitConditions[r], margin, stride, offset);
+          part.addToMargins(c.nid, l, r, s.feature, s.splitBin, numCutBins + s.feature, s.defaultLeft, tree.splitConditions[l], tree.splitConditions[r], margin, stride, offset);
           pool.release(hists.get(c.nid)!);
           hists.delete(c.nid);
         }

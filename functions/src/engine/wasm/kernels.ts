@@ -20,6 +20,12 @@ export interface Kernels {
   hist_u16(index: number, ncol: number, gh: number, rows: number, begin: number, end: number, hist: number): void;
   /** The same for u32 bin ids (more than 65,536 bins in all). */
   hist_u32(index: number, ncol: number, gh: number, rows: number, begin: number, end: number, hist: number): void;
+  /** Stable partition of rows[begin..end) on one column of u16 bin ids; returns the end of the left rows. */
+  partition_u16(column: number, rows: number, scratch: number, begin: number, end: number, splitBin: number, missingBin: number, defaultLeft: number): number;
+  /** The same for u32 bin ids. */
+  partition_u32(column: number, rows: number, scratch: number, begin: number, end: number, splitBin: number, missingBin: number, defaultLeft: number): number;
+  /** rows[0..n) = 0…n−1. */
+  iota(rows: number, n: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;

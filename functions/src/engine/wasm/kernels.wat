@@ -109,4 +109,62 @@
         (f64.store offset=8 (local.get $a) (f64.add (f64.load offset=8 (local.get $a)) (local.get $h0)))
         (local.set $p0 (i32.add (local.get $p0) (i32.const 4)))
         (br_if $features1 (i32.lt_u (local.get $p0) (local.get $stop))))))
+
+  ;; Stable partition of rows[begin..end) by one feature's bin ids (u16, the column starting at
+  ;; $column, one id per row): rows going left (bin ≤ splitBin, or missing when defaultLeft)
+  ;; first, then the rest through $scratch. Returns the end of the left segment.
+  (func (export "partition_u16") (param $column i32) (param $rows i32) (param $scratch i32) (param $begin i32) (param $end i32)
+    (param $splitBin i32) (param $missingBin i32) (param $defaultLeft i32) (result i32)
+    (local $i i32) (local $l i32) (local $s i32) (local $r i32) (local $bin i32) (local $left i32)
+    (local.set $l (local.get $begin))
+    (local.set $i (local.get $begin))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $r (i32.load (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $bin (i32.load16_u (i32.add (local.get $column) (i32.shl (local.get $r) (i32.const 1)))))
+        (local.set $left (i32.or (i32.le_s (local.get $bin) (local.get $splitBin))
+          (i32.and (i32.eq (local.get $bin) (local.get $missingBin)) (local.get $defaultLeft))))
+        (i32.store (i32.add (local.get $rows) (i32.shl (local.get $l) (i32.const 2))) (local.get $r))
+        (i32.store (i32.add (local.get $scratch) (i32.shl (local.get $s) (i32.const 2))) (local.get $r))
+        (local.set $l (i32.add (local.get $l) (local.get $left)))
+        (local.set $s (i32.add (local.get $s) (i32.sub (i32.const 1) (local.get $left))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows)))
+    (memory.copy (i32.add (local.get $rows) (i32.shl (local.get $l) (i32.const 2))) (local.get $scratch) (i32.shl (local.get $s) (i32.const 2)))
+    (local.get $l))
+
+  ;; Stable partition of rows[begin..end) by one feature's bin ids (u32, the column starting at
+  ;; $column, one id per row): rows going left (bin ≤ splitBin, or missing when defaultLeft)
+  ;; first, then the rest through $scratch. Returns the end of the left segment.
+  (func (export "partition_u32") (param $column i32) (param $rows i32) (param $scratch i32) (param $begin i32) (param $end i32)
+    (param $splitBin i32) (param $missingBin i32) (param $defaultLeft i32) (result i32)
+    (local $i i32) (local $l i32) (local $s i32) (local $r i32) (local $bin i32) (local $left i32)
+    (local.set $l (local.get $begin))
+    (local.set $i (local.get $begin))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $r (i32.load (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $bin (i32.load (i32.add (local.get $column) (i32.shl (local.get $r) (i32.const 2)))))
+        (local.set $left (i32.or (i32.le_s (local.get $bin) (local.get $splitBin))
+          (i32.and (i32.eq (local.get $bin) (local.get $missingBin)) (local.get $defaultLeft))))
+        (i32.store (i32.add (local.get $rows) (i32.shl (local.get $l) (i32.const 2))) (local.get $r))
+        (i32.store (i32.add (local.get $scratch) (i32.shl (local.get $s) (i32.const 2))) (local.get $r))
+        (local.set $l (i32.add (local.get $l) (local.get $left)))
+        (local.set $s (i32.add (local.get $s) (i32.sub (i32.const 1) (local.get $left))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows)))
+    (memory.copy (i32.add (local.get $rows) (i32.shl (local.get $l) (i32.const 2))) (local.get $scratch) (i32.shl (local.get $s) (i32.const 2)))
+    (local.get $l))
+
+  ;; rows[0..n) = 0, 1, …, n − 1.
+  (func (export "iota") (param $rows i32) (param $n i32)
+    (local $i i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (i32.store (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2))) (local.get $i))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
 )
