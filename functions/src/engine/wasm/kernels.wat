@@ -9,9 +9,10 @@
   ;; Histogram of rows rows[begin..end) (u32 at $rows) into $hist (f64 [g, h] per bin), reading
   ;; each row's bin ids (ncol per row, u16, row-major at $index) and its gradient
   ;; pair (f32 at $gh + 8·row). Rows go in pairs, interleaved feature by feature, so every bin
-  ;; receives its rows in order: the sums equal a row-by-row pass bit for bit.
+  ;; receives its rows in order: the sums equal a row-by-row pass bit for bit. A bin's (g, h) pair
+  ;; is one f64x2: one load, add and store per cell instead of two (the same two double adds).
   (func (export "hist_u16") (param $index i32) (param $ncol i32) (param $gh i32) (param $rows i32) (param $begin i32) (param $end i32) (param $hist i32)
-    (local $i i32) (local $r0 i32) (local $r1 i32) (local $g0 f64) (local $h0 f64) (local $g1 f64) (local $h1 f64)
+    (local $i i32) (local $r0 i32) (local $r1 i32) (local $gh0 v128) (local $gh1 v128)
     (local $p0 i32) (local $p1 i32) (local $stop i32) (local $a i32) (local $b i32) (local $rowBytes i32)
     (local.set $rowBytes (i32.shl (local.get $ncol) (i32.const 1)))
     (local.set $i (local.get $begin))
@@ -22,21 +23,17 @@
         (local.set $r0 (i32.load (local.get $a)))
         (local.set $r1 (i32.load offset=4 (local.get $a)))
         (local.set $a (i32.add (local.get $gh) (i32.shl (local.get $r0) (i32.const 3))))
-        (local.set $g0 (f64.promote_f32 (f32.load (local.get $a))))
-        (local.set $h0 (f64.promote_f32 (f32.load offset=4 (local.get $a))))
+        (local.set $gh0 (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $a))))
         (local.set $a (i32.add (local.get $gh) (i32.shl (local.get $r1) (i32.const 3))))
-        (local.set $g1 (f64.promote_f32 (f32.load (local.get $a))))
-        (local.set $h1 (f64.promote_f32 (f32.load offset=4 (local.get $a))))
+        (local.set $gh1 (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $a))))
         (local.set $p0 (i32.add (local.get $index) (i32.mul (local.get $r0) (local.get $rowBytes))))
         (local.set $p1 (i32.add (local.get $index) (i32.mul (local.get $r1) (local.get $rowBytes))))
         (local.set $stop (i32.add (local.get $p0) (local.get $rowBytes)))
         (loop $features
           (local.set $a (i32.add (local.get $hist) (i32.shl (i32.load16_u (local.get $p0)) (i32.const 4))))
-          (f64.store (local.get $a) (f64.add (f64.load (local.get $a)) (local.get $g0)))
-          (f64.store offset=8 (local.get $a) (f64.add (f64.load offset=8 (local.get $a)) (local.get $h0)))
+          (v128.store (local.get $a) (f64x2.add (v128.load (local.get $a)) (local.get $gh0)))
           (local.set $b (i32.add (local.get $hist) (i32.shl (i32.load16_u (local.get $p1)) (i32.const 4))))
-          (f64.store (local.get $b) (f64.add (f64.load (local.get $b)) (local.get $g1)))
-          (f64.store offset=8 (local.get $b) (f64.add (f64.load offset=8 (local.get $b)) (local.get $h1)))
+          (v128.store (local.get $b) (f64x2.add (v128.load (local.get $b)) (local.get $gh1)))
           (local.set $p0 (i32.add (local.get $p0) (i32.const 2)))
           (local.set $p1 (i32.add (local.get $p1) (i32.const 2)))
           (br_if $features (i32.lt_u (local.get $p0) (local.get $stop))))
@@ -47,23 +44,22 @@
       (br_if $tail (i32.ge_u (local.get $i) (local.get $end)))
       (local.set $r0 (i32.load (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2)))))
       (local.set $a (i32.add (local.get $gh) (i32.shl (local.get $r0) (i32.const 3))))
-      (local.set $g0 (f64.promote_f32 (f32.load (local.get $a))))
-      (local.set $h0 (f64.promote_f32 (f32.load offset=4 (local.get $a))))
+      (local.set $gh0 (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $a))))
       (local.set $p0 (i32.add (local.get $index) (i32.mul (local.get $r0) (local.get $rowBytes))))
       (local.set $stop (i32.add (local.get $p0) (local.get $rowBytes)))
       (loop $features1
         (local.set $a (i32.add (local.get $hist) (i32.shl (i32.load16_u (local.get $p0)) (i32.const 4))))
-        (f64.store (local.get $a) (f64.add (f64.load (local.get $a)) (local.get $g0)))
-        (f64.store offset=8 (local.get $a) (f64.add (f64.load offset=8 (local.get $a)) (local.get $h0)))
+        (v128.store (local.get $a) (f64x2.add (v128.load (local.get $a)) (local.get $gh0)))
         (local.set $p0 (i32.add (local.get $p0) (i32.const 2)))
         (br_if $features1 (i32.lt_u (local.get $p0) (local.get $stop))))))
 
   ;; Histogram of rows rows[begin..end) (u32 at $rows) into $hist (f64 [g, h] per bin), reading
   ;; each row's bin ids (ncol per row, u32, row-major at $index) and its gradient
   ;; pair (f32 at $gh + 8·row). Rows go in pairs, interleaved feature by feature, so every bin
-  ;; receives its rows in order: the sums equal a row-by-row pass bit for bit.
+  ;; receives its rows in order: the sums equal a row-by-row pass bit for bit. A bin's (g, h) pair
+  ;; is one f64x2: one load, add and store per cell instead of two (the same two double adds).
   (func (export "hist_u32") (param $index i32) (param $ncol i32) (param $gh i32) (param $rows i32) (param $begin i32) (param $end i32) (param $hist i32)
-    (local $i i32) (local $r0 i32) (local $r1 i32) (local $g0 f64) (local $h0 f64) (local $g1 f64) (local $h1 f64)
+    (local $i i32) (local $r0 i32) (local $r1 i32) (local $gh0 v128) (local $gh1 v128)
     (local $p0 i32) (local $p1 i32) (local $stop i32) (local $a i32) (local $b i32) (local $rowBytes i32)
     (local.set $rowBytes (i32.shl (local.get $ncol) (i32.const 2)))
     (local.set $i (local.get $begin))
@@ -74,21 +70,17 @@
         (local.set $r0 (i32.load (local.get $a)))
         (local.set $r1 (i32.load offset=4 (local.get $a)))
         (local.set $a (i32.add (local.get $gh) (i32.shl (local.get $r0) (i32.const 3))))
-        (local.set $g0 (f64.promote_f32 (f32.load (local.get $a))))
-        (local.set $h0 (f64.promote_f32 (f32.load offset=4 (local.get $a))))
+        (local.set $gh0 (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $a))))
         (local.set $a (i32.add (local.get $gh) (i32.shl (local.get $r1) (i32.const 3))))
-        (local.set $g1 (f64.promote_f32 (f32.load (local.get $a))))
-        (local.set $h1 (f64.promote_f32 (f32.load offset=4 (local.get $a))))
+        (local.set $gh1 (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $a))))
         (local.set $p0 (i32.add (local.get $index) (i32.mul (local.get $r0) (local.get $rowBytes))))
         (local.set $p1 (i32.add (local.get $index) (i32.mul (local.get $r1) (local.get $rowBytes))))
         (local.set $stop (i32.add (local.get $p0) (local.get $rowBytes)))
         (loop $features
           (local.set $a (i32.add (local.get $hist) (i32.shl (i32.load (local.get $p0)) (i32.const 4))))
-          (f64.store (local.get $a) (f64.add (f64.load (local.get $a)) (local.get $g0)))
-          (f64.store offset=8 (local.get $a) (f64.add (f64.load offset=8 (local.get $a)) (local.get $h0)))
+          (v128.store (local.get $a) (f64x2.add (v128.load (local.get $a)) (local.get $gh0)))
           (local.set $b (i32.add (local.get $hist) (i32.shl (i32.load (local.get $p1)) (i32.const 4))))
-          (f64.store (local.get $b) (f64.add (f64.load (local.get $b)) (local.get $g1)))
-          (f64.store offset=8 (local.get $b) (f64.add (f64.load offset=8 (local.get $b)) (local.get $h1)))
+          (v128.store (local.get $b) (f64x2.add (v128.load (local.get $b)) (local.get $gh1)))
           (local.set $p0 (i32.add (local.get $p0) (i32.const 4)))
           (local.set $p1 (i32.add (local.get $p1) (i32.const 4)))
           (br_if $features (i32.lt_u (local.get $p0) (local.get $stop))))
@@ -99,14 +91,12 @@
       (br_if $tail (i32.ge_u (local.get $i) (local.get $end)))
       (local.set $r0 (i32.load (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2)))))
       (local.set $a (i32.add (local.get $gh) (i32.shl (local.get $r0) (i32.const 3))))
-      (local.set $g0 (f64.promote_f32 (f32.load (local.get $a))))
-      (local.set $h0 (f64.promote_f32 (f32.load offset=4 (local.get $a))))
+      (local.set $gh0 (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $a))))
       (local.set $p0 (i32.add (local.get $index) (i32.mul (local.get $r0) (local.get $rowBytes))))
       (local.set $stop (i32.add (local.get $p0) (local.get $rowBytes)))
       (loop $features1
         (local.set $a (i32.add (local.get $hist) (i32.shl (i32.load (local.get $p0)) (i32.const 4))))
-        (f64.store (local.get $a) (f64.add (f64.load (local.get $a)) (local.get $g0)))
-        (f64.store offset=8 (local.get $a) (f64.add (f64.load offset=8 (local.get $a)) (local.get $h0)))
+        (v128.store (local.get $a) (f64x2.add (v128.load (local.get $a)) (local.get $gh0)))
         (local.set $p0 (i32.add (local.get $p0) (i32.const 4)))
         (br_if $features1 (i32.lt_u (local.get $p0) (local.get $stop))))))
 
