@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Booster, DMatrix, evaluate, trainMany, type TrainJob } from '../functions/src/engine/index.ts';
+import { Booster, DMatrix, evaluate, sharedFloat32Array, trainMany, type TrainJob } from '../functions/src/engine/index.ts';
 import { rng } from '../functions/src/stages/train/random.ts';
 
 const NCOL = 19;
@@ -31,7 +31,8 @@ function arg(name: string): string | undefined {
 function makeData(n: number, seed: number) {
   const r = rng(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
-  const X = new Float32Array(n * NCOL);
+  // In shared memory, as the dataset reader allocates it: the workers read it without a copy.
+  const X = sharedFloat32Array(n * NCOL);
   const full = new Float64Array(NCOL);
   const labels = Array.from({ length: CLASS_MODELS + REG_MODELS }, () => new Float32Array(n));
   for (let i = 0; i < n; i++) {

@@ -52,9 +52,17 @@ const WORKER_URL = new URL(`./train-worker${import.meta.url.endsWith('.ts') ? '.
  */
 const WORKER_YOUNG_GENERATION_MB = 8;
 
+/**
+ * A zeroed Float32Array in shared memory. Matrices built in one (as the dataset reader does) go
+ * to the training workers as they are; any other matrix is copied into one first.
+ */
+export function sharedFloat32Array(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(length * 4));
+}
+
 function shared(values: Float32Array): Float32Array {
   if (values.buffer instanceof SharedArrayBuffer) return values;
-  const s = new Float32Array(new SharedArrayBuffer(values.byteLength));
+  const s = sharedFloat32Array(values.length);
   s.set(values);
   return s;
 }
