@@ -11,8 +11,10 @@
  * concatenate the page's ids, vectors and strings (`group_concat`), because node:sqlite's cost is
  * per cell returned, not per byte.
  *
- * A document reads back exactly as written: `timestamp` keeps the type it was written with (ISO
- * string or epoch ms; the schema accepts both).
+ * A document reads back as the JSON document that was written: `timestamp` keeps the type it was
+ * written with (ISO string or epoch ms; the schema accepts both). A document stored by leaf comes
+ * back with every key of its schema, an absent optional one as `undefined` (an absent key in
+ * JSON), so that all documents share one hidden class per object (log-decoder.ts).
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { z } from 'zod';
