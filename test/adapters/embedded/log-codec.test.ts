@@ -9,9 +9,9 @@ import { badLogs, definedOnly, validLog } from '../contracts/log-fixtures.ts';
 
 /** Decode one encoded document both ways (generic loop and compiled). */
 function roundTrip(layout: LogLayout, enc: Encoded): [unknown, unknown] {
-  const columns = enc.strings.map((s) => [s ?? NULL_MARK]);
+  const strings = enc.strings.map((s) => s ?? NULL_MARK);
   const views = laneViews(enc.bytes);
-  return [decodeDocument(layout, views, columns, 0), compileDecoder(layout)(views, columns, 0)];
+  return [decodeDocument(layout, views, strings, 0), compileDecoder(layout)(views, strings, 0)];
 }
 
 describe('log layout', () => {

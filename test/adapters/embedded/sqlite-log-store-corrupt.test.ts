@@ -51,7 +51,8 @@ describe('SqliteLogStore with damaged rows', () => {
 
   for (const [what, sql] of [
     ['a row vector of the wrong size', "UPDATE interaction_logs SET _num = x'010203' WHERE _id = 'v5'"],
-    ['a separator inside a string column', `UPDATE interaction_logs SET "context.locale" = 'en' || char(31) || 'GB' WHERE _id = 'v5'`],
+    ['a separator inside a string', `UPDATE interaction_logs SET _str = replace(_str, 'en-GB', 'en' || char(31) || 'GB') WHERE _id = 'v5'`],
+    ['a number where the strings belong', "UPDATE interaction_logs SET _str = 7 WHERE _id = 'v5'"],
     ['a number where the row vector belongs', "UPDATE interaction_logs SET _num = 7 WHERE _id = 'v5'"],
   ] as const) {
     it(`reads a page with ${what} row by row and names the bad row`, async () => {

@@ -12,7 +12,7 @@ import { NULL_MARK, decodeDocument } from './log-codec.ts';
 import { ABSENT_I32, ABSENT_U8, type LaneViews, type LeafOp, type LogLayout, type ObjectOp } from './log-layout.ts';
 
 /** Rebuilds row `i` of a page (see `decodeDocument`). */
-export type Decoder = (views: LaneViews, columns: readonly string[][], i: number) => Record<string, unknown>;
+export type Decoder = (views: LaneViews, strings: readonly string[], i: number) => Record<string, unknown>;
 
 type Op = ObjectOp | LeafOp;
 
@@ -23,6 +23,7 @@ export function compileDecoder(layout: LogLayout): Decoder {
   const head = [
     'const F = views.f64, I = views.i32, U = views.u8;',
     `const start = i * ${layout.rowBytes}, bf = start >> 3, bi = (start + ${f64Bytes}) >> 2, bu = start + ${f64Bytes + layout.lanes.i32 * 4};`,
+    `const sc = i * ${layout.stringColumns.length};`,
     'let v, s;',
   ];
   const slot = { f64: (k: number) => `F[bf + ${k}]`, i32: (k: number) => `I[bi + ${k}]`, u8: (k: number) => `U[bu + ${k}]` };
@@ -33,7 +34,7 @@ export function compileDecoder(layout: LogLayout): Decoder {
   // The value of one leaf, as an expression (`v` and `s` are scratch variables).
   const leaf = (op: LeafOp): string => {
     const missing = op.nullable && !op.optional ? 'null' : 'undefined';
-    const fromColumn = `(s = columns[${op.column}][i]) !== NULL_MARK ? ${op.kind === 'json' ? 'JSON.parse(s)' : 's'} : ${missing}`;
+    const fromColumn = `(s = strings[sc + ${op.column}]) !== NULL_MARK ? ${op.kind === 'json' ? 'JSON.parse(s)' : 's'} : ${missing}`;
     if (op.slot < 0) return `(${fromColumn})`;
     const at = (j: number) => slot[op.lane](op.slot + j);
     let value = 'v';
@@ -56,9 +57,9 @@ export function compileDecoder(layout: LogLayout): Decoder {
   };
   const source = `${head.join('\n')}\nreturn ${literal(0, '')};`;
   try {
-    const make = new Function('E', 'NULL_MARK', `return function decode(views, columns, i) {\n${source}\n};`);
+    const make = new Function('E', 'NULL_MARK', `return function decode(views, strings, i) {\n${source}\n};`);
     return make(enums, NULL_MARK) as Decoder;
   } catch {
-    return (views, columns, i) => decodeDocument(layout, views, columns, i);
+    return (views, strings, i) => decodeDocument(layout, views, strings, i);
   }
 }
