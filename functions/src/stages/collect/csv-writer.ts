@@ -71,7 +71,10 @@ export class NumberTexts {
   }
 }
 
-/** A byte buffer that CSV text is appended to; call `reserve` before a run of unchecked writes. */
+/**
+ * A byte buffer that CSV text is appended to; call `reserve` before a run of unchecked writes.
+ * The buffer is never a slice of Node's shared pool, so the CSV worker can transfer it as is.
+ */
 export class CsvWriter {
   buf: Buffer;
   pos = 0;
@@ -80,13 +83,13 @@ export class CsvWriter {
   #dayPrefix: number[] = [];
 
   constructor(capacity: number) {
-    this.buf = Buffer.allocUnsafe(Math.max(256, capacity));
+    this.buf = Buffer.allocUnsafeSlow(Math.max(256, capacity));
   }
 
   /** Make room for `n` more bytes. */
   reserve(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }
@@ -188,7 +191,7 @@ export class CsvWriter {
     this.pos = p;
   }
 
-  /** The bytes written so far (a view, not a copy). */
+  /** The bytes written so far (a view, not a copy, at offset 0 of an ArrayBuffer of its own). */
   take(): Uint8Array {
     return new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.pos);
   }
