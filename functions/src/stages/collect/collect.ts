@@ -112,7 +112,8 @@ export async function collect(ports: Ports, opts: CollectOptions): Promise<Colle
 
   const profile = new DatasetProfile();
   const skips: SkipCounts = { read: 0, invalid: new Map(), duplicates: 0, uninferable: new Map(), filtered: new Map(), examples: [] };
-  const seen = new SessionSet();
+  // Sized for the rows to expect: no rehashing, and no old table beside the new one at the end.
+  const seen = new SessionSet(Math.min(stored, opts.maxSamples));
   const features = new Float64Array(FEATURE_COUNT);
   const hash = createHash('sha256');
   let bytes = 0;
