@@ -2,6 +2,11 @@
  * Batch prediction (XGBoost's CPU predictor): the trees are flattened once into typed arrays
  * and rows are walked in blocks, one tree at a time over the block so the tree stays in cache.
  * Margins accumulate in float32, base margin first and then tree by tree, as XGBoost does.
+ *
+ * A split is decided with one comparison and no test for missing values: each block of rows is
+ * first copied "doubled", every value twice — once with a missing value as −∞, once as +∞ — and a
+ * split reads the copy that sends a missing value its default way (−∞ is below, +∞ at or above,
+ * every split value but −∞ and NaN). Trees with such a split value are walked exactly instead.
  */
 import type { RegTree } from './tree/regtree.ts';
 
@@ -14,8 +19,10 @@ export interface FlatForest {
   readonly treeOffset: Int32Array;
   /** Steps from the root to the deepest leaf, per tree. */
   readonly depth: Int32Array;
-  /** Per node: [left child (right = left + 1; a leaf points to itself), feature, 1 if missing goes right]. */
-  readonly nodes: Int32Array;
+  /** Left child per node (the right child is next to it); a leaf points to itself. */
+  readonly left: Int32Array;
+  /** Per node, where its value is in a doubled row: 2 × feature, + 1 when a missing value goes right. */
+  readonly key: Int32Array;
   /** Split condition; NaN for leaves so that no comparison moves a row off its leaf. */
   readonly threshold: Float32Array;
   /** Leaf value (0 for inner nodes). */
@@ -24,6 +31,8 @@ export interface FlatForest {
   readonly localId: Int32Array;
   /** Class group of each tree. */
   readonly group: Int32Array;
+  /** 1 for a tree with a split value of −∞ or NaN, which a doubled row cannot decide: it is walked with `exactLeaf`. */
+  readonly exact: Uint8Array;
 }
 
 /** Flatten trees (with their class groups) for prediction. */
@@ -32,7 +41,9 @@ export function flattenForest(trees: readonly RegTree[], treeInfo: readonly numb
   for (const t of trees) total += t.numNodes;
   const treeOffset = new Int32Array(trees.length + 1);
   const depth = new Int32Array(trees.length);
-  const nodes = new Int32Array(total * 3);
+  const exact = new Uint8Array(trees.length);
+  const left = new Int32Array(total);
+  const key = new Int32Array(total);
   const threshold = new Float32Array(total);
   const leaf = new Float32Array(total);
   const localId = new Int32Array(total);
@@ -54,15 +65,15 @@ export function flattenForest(trees: readonly RegTree[], treeInfo: readonly numb
       localId[at] = n;
       if (level[q] > maxDepth) maxDepth = level[q];
       if (t.leftChildren[n] === -1) {
-        nodes[at * 3] = at;
+        left[at] = at;
         threshold[at] = NaN;
         leaf[at] = t.splitConditions[n];
         continue;
       }
-      nodes[at * 3] = next;
-      nodes[at * 3 + 1] = t.splitIndices[n];
-      nodes[at * 3 + 2] = t.defaultLeft[n] ? 0 : 1;
+      left[at] = next;
+      key[at] = 2 * t.splitIndices[n] + (t.defaultLeft[n] ? 0 : 1);
       threshold[at] = t.splitConditions[n];
+      if (!(threshold[at] > -Infinity)) exact[i] = 1;
       next += 2;
       queue.push(t.leftChildren[n], t.rightChildren[n]);
       level.push(level[q] + 1, level[q] + 1);
@@ -71,127 +82,178 @@ export function flattenForest(trees: readonly RegTree[], treeInfo: readonly numb
     o += queue.length;
   });
   treeOffset[trees.length] = o;
-  return { treeOffset, depth, nodes, threshold, leaf, localId, group: Int32Array.from(treeInfo) };
+  return { treeOffset, depth, left, key, threshold, leaf, localId, group: Int32Array.from(treeInfo), exact };
 }
 
+/**
+ * The flat node of the leaf tree `root` sends one row to (`data[base + feature]`), by XGBoost's
+ * own rule: missing takes the default child, else right unless `value < split`. One branch per
+ * level; for the rare trees the doubled rows cannot walk, and for leaf indices.
+ */
+export function exactLeaf(forest: FlatForest, root: number, data: Float32Array, base: number): number {
+  const { left, key, threshold } = forest;
+  let n = root;
+  while (left[n] !== n) {
+    const k = key[n];
+    const v = data[base + (k >> 1)];
+    n = left[n] + (v !== v ? k & 1 : +!(v < threshold[n]));
+  }
+  return n;
+}
+
+/** Write `count` values of `data` from `from` into `out` doubled: [v or −∞ when missing, v or +∞ when missing]. */
+function doubleValues(data: Float32Array, from: number, count: number, out: Float32Array): void {
+  for (let i = 0; i < count; i++) {
+    const v = data[from + i];
+    if (v !== v) {
+      out[2 * i] = -Infinity;
+      out[2 * i + 1] = Infinity;
+    } else {
+      out[2 * i] = v;
+      out[2 * i + 1] = v;
+    }
+  }
+}
+
+/** Rows per block: the block's doubled values stay in L1 while every tree walks it (32–512 measured alike). */
 const BLOCK = 64;
 
 /** Add trees [t0, t1) to `margin` (n × groups, row-major); tree t adds to group `forest.group[t]`. */
 export function predictForest(forest: FlatForest, t0: number, t1: number, data: Float32Array, nrow: number, ncol: number, groups: number, margin: Float32Array): void {
-  const { treeOffset, depth, nodes, threshold, leaf, group } = forest;
+  const { treeOffset, depth, left, key, threshold, leaf, group, exact } = forest;
+  const stride = 2 * ncol;
+  const x = new Float32Array(BLOCK * stride);
   for (let r0 = 0; r0 < nrow; r0 += BLOCK) {
-    const r1 = Math.min(nrow, r0 + BLOCK);
+    const m = Math.min(BLOCK, nrow - r0);
+    doubleValues(data, r0 * ncol, m * ncol, x);
     for (let t = t0; t < t1; t++) {
       const root = treeOffset[t];
-      const steps = depth[t];
       const g = group[t];
-      let r = r0;
-      // Four rows at a time: four independent walks keep the CPU busy while loads are in flight.
-      for (; r + 4 <= r1; r += 4) {
-        const b0 = r * ncol;
-        const b1 = b0 + ncol;
-        const b2 = b1 + ncol;
-        const b3 = b2 + ncol;
+      if (exact[t]) {
+        for (let r = r0; r < r0 + m; r++) margin[r * groups + g] += leaf[exactLeaf(forest, root, data, r * ncol)];
+        continue;
+      }
+      const steps = depth[t];
+      let i = 0;
+      // Eight rows at a time: eight independent walks keep the CPU busy while loads are in flight
+      // (on the bundle workload 8 beat 4, 6, 10, 12 and 16).
+      for (; i + 8 <= m; i += 8) {
+        const b0 = i * stride;
+        const b1 = b0 + stride;
+        const b2 = b1 + stride;
+        const b3 = b2 + stride;
+        const b4 = b3 + stride;
+        const b5 = b4 + stride;
+        const b6 = b5 + stride;
+        const b7 = b6 + stride;
         let n0 = root;
         let n1 = root;
         let n2 = root;
         let n3 = root;
+        let n4 = root;
+        let n5 = root;
+        let n6 = root;
+        let n7 = root;
         for (let k = 0; k < steps; k++) {
-          const a0 = n0 * 3;
-          const a1 = n1 * 3;
-          const a2 = n2 * 3;
-          const a3 = n3 * 3;
-          const v0 = data[b0 + nodes[a0 + 1]];
-          const v1 = data[b1 + nodes[a1 + 1]];
-          const v2 = data[b2 + nodes[a2 + 1]];
-          const v3 = data[b3 + nodes[a3 + 1]];
-          n0 = nodes[a0] + (+(v0 >= threshold[n0]) | (+(v0 !== v0) & nodes[a0 + 2]));
-          n1 = nodes[a1] + (+(v1 >= threshold[n1]) | (+(v1 !== v1) & nodes[a1 + 2]));
-          n2 = nodes[a2] + (+(v2 >= threshold[n2]) | (+(v2 !== v2) & nodes[a2 + 2]));
-          n3 = nodes[a3] + (+(v3 >= threshold[n3]) | (+(v3 !== v3) & nodes[a3 + 2]));
+          const v0 = x[b0 + key[n0]];
+          const v1 = x[b1 + key[n1]];
+          const v2 = x[b2 + key[n2]];
+          const v3 = x[b3 + key[n3]];
+          const v4 = x[b4 + key[n4]];
+          const v5 = x[b5 + key[n5]];
+          const v6 = x[b6 + key[n6]];
+          const v7 = x[b7 + key[n7]];
+          n0 = left[n0] + +(v0 >= threshold[n0]);
+          n1 = left[n1] + +(v1 >= threshold[n1]);
+          n2 = left[n2] + +(v2 >= threshold[n2]);
+          n3 = left[n3] + +(v3 >= threshold[n3]);
+          n4 = left[n4] + +(v4 >= threshold[n4]);
+          n5 = left[n5] + +(v5 >= threshold[n5]);
+          n6 = left[n6] + +(v6 >= threshold[n6]);
+          n7 = left[n7] + +(v7 >= threshold[n7]);
         }
-        margin[r * groups + g] += leaf[n0];
-        margin[(r + 1) * groups + g] += leaf[n1];
-        margin[(r + 2) * groups + g] += leaf[n2];
-        margin[(r + 3) * groups + g] += leaf[n3];
+        const r = (r0 + i) * groups + g;
+        margin[r] += leaf[n0];
+        margin[r + groups] += leaf[n1];
+        margin[r + 2 * groups] += leaf[n2];
+        margin[r + 3 * groups] += leaf[n3];
+        margin[r + 4 * groups] += leaf[n4];
+        margin[r + 5 * groups] += leaf[n5];
+        margin[r + 6 * groups] += leaf[n6];
+        margin[r + 7 * groups] += leaf[n7];
       }
-      for (; r < r1; r++) {
-        const base = r * ncol;
-        let nid = root;
-        for (let k = 0; k < steps; k++) {
-          const at = nid * 3;
-          const v = data[base + nodes[at + 1]];
-          // Right when v >= split, or when v is missing and missing goes right.
-          nid = nodes[at] + (+(v >= threshold[nid]) | (+(v !== v) & nodes[at + 2]));
-        }
-        margin[r * groups + g] += leaf[nid];
+      for (; i < m; i++) {
+        const b = i * stride;
+        let n = root;
+        for (let k = 0; k < steps; k++) n = left[n] + +(x[b + key[n]] >= threshold[n]);
+        margin[(r0 + i) * groups + g] += leaf[n];
       }
     }
   }
 }
 
+/** The doubled row of `predictRowForest`, reused across calls (the serving path predicts one row at a time). */
+let rowScratch = new Float32Array(64);
+
 /**
  * Add trees [t0, t1) to the margins of one row (`margin[group]`). One row's walk down a tree is a
- * chain of dependent loads, so walking the trees one by one waits on memory at every step; four
- * trees walked together overlap those waits (the serving path predicts one session at a time).
+ * chain of dependent loads, so walking the trees one by one waits on memory at every step; eight
+ * trees walked together overlap those waits (the serving path predicts one session at a time;
+ * eight took 0.93× the time of four on the bundle's models).
  * Leaf values are added in tree order, so the margins equal `predictForest`'s bit for bit.
  */
 export function predictRowForest(forest: FlatForest, t0: number, t1: number, row: Float32Array, margin: Float32Array): void {
-  const { treeOffset, depth, nodes, threshold, leaf, group } = forest;
+  const { treeOffset, depth, left, key, threshold, leaf, group, exact } = forest;
+  if (rowScratch.length < 2 * row.length) rowScratch = new Float32Array(2 * row.length);
+  const x = rowScratch;
+  doubleValues(row, 0, row.length, x);
   let t = t0;
-  for (; t + 4 <= t1; t += 4) {
+  for (; t + 8 <= t1; t += 8) {
+    if (exact[t] | exact[t + 1] | exact[t + 2] | exact[t + 3] | exact[t + 4] | exact[t + 5] | exact[t + 6] | exact[t + 7]) break;
     let n0 = treeOffset[t];
     let n1 = treeOffset[t + 1];
     let n2 = treeOffset[t + 2];
     let n3 = treeOffset[t + 3];
-    // Leaves loop to themselves, so walking the deepest tree's steps is safe for all four.
-    const steps = Math.max(depth[t], depth[t + 1], depth[t + 2], depth[t + 3]);
+    let n4 = treeOffset[t + 4];
+    let n5 = treeOffset[t + 5];
+    let n6 = treeOffset[t + 6];
+    let n7 = treeOffset[t + 7];
+    // Leaves loop to themselves, so walking the deepest tree's steps is safe for all eight.
+    const steps = Math.max(depth[t], depth[t + 1], depth[t + 2], depth[t + 3], depth[t + 4], depth[t + 5], depth[t + 6], depth[t + 7]);
     for (let k = 0; k < steps; k++) {
-      const a0 = n0 * 3;
-      const a1 = n1 * 3;
-      const a2 = n2 * 3;
-      const a3 = n3 * 3;
-      const v0 = row[nodes[a0 + 1]];
-      const v1 = row[nodes[a1 + 1]];
-      const v2 = row[nodes[a2 + 1]];
-      const v3 = row[nodes[a3 + 1]];
-      n0 = nodes[a0] + (+(v0 >= threshold[n0]) | (+(v0 !== v0) & nodes[a0 + 2]));
-      n1 = nodes[a1] + (+(v1 >= threshold[n1]) | (+(v1 !== v1) & nodes[a1 + 2]));
-      n2 = nodes[a2] + (+(v2 >= threshold[n2]) | (+(v2 !== v2) & nodes[a2 + 2]));
-      n3 = nodes[a3] + (+(v3 >= threshold[n3]) | (+(v3 !== v3) & nodes[a3 + 2]));
+      n0 = left[n0] + +(x[key[n0]] >= threshold[n0]);
+      n1 = left[n1] + +(x[key[n1]] >= threshold[n1]);
+      n2 = left[n2] + +(x[key[n2]] >= threshold[n2]);
+      n3 = left[n3] + +(x[key[n3]] >= threshold[n3]);
+      n4 = left[n4] + +(x[key[n4]] >= threshold[n4]);
+      n5 = left[n5] + +(x[key[n5]] >= threshold[n5]);
+      n6 = left[n6] + +(x[key[n6]] >= threshold[n6]);
+      n7 = left[n7] + +(x[key[n7]] >= threshold[n7]);
     }
     margin[group[t]] += leaf[n0];
     margin[group[t + 1]] += leaf[n1];
     margin[group[t + 2]] += leaf[n2];
     margin[group[t + 3]] += leaf[n3];
+    margin[group[t + 4]] += leaf[n4];
+    margin[group[t + 5]] += leaf[n5];
+    margin[group[t + 6]] += leaf[n6];
+    margin[group[t + 7]] += leaf[n7];
   }
   for (; t < t1; t++) {
-    let nid = treeOffset[t];
-    for (let k = 0, steps = depth[t]; k < steps; k++) {
-      const at = nid * 3;
-      const v = row[nodes[at + 1]];
-      nid = nodes[at] + (+(v >= threshold[nid]) | (+(v !== v) & nodes[at + 2]));
-    }
-    margin[group[t]] += leaf[nid];
+    let n = treeOffset[t];
+    if (exact[t]) n = exactLeaf(forest, n, row, 0);
+    else for (let k = 0, steps = depth[t]; k < steps; k++) n = left[n] + +(x[key[n]] >= threshold[n]);
+    margin[group[t]] += leaf[n];
   }
 }
 
 /** The model's leaf id reached by every row in trees [t0, t1), as n × (t1 − t0) row-major. */
 export function predictLeaves(forest: FlatForest, t0: number, t1: number, data: Float32Array, nrow: number, ncol: number): Float32Array {
-  const { treeOffset, depth, nodes, threshold, localId } = forest;
+  const { treeOffset, localId } = forest;
   const ntree = t1 - t0;
   const out = new Float32Array(nrow * ntree);
   for (let r = 0; r < nrow; r++) {
-    const base = r * ncol;
-    for (let t = t0; t < t1; t++) {
-      let nid = treeOffset[t];
-      for (let k = 0, steps = depth[t]; k < steps; k++) {
-        const at = nid * 3;
-        const v = data[base + nodes[at + 1]];
-        nid = nodes[at] + (+(v >= threshold[nid]) | (+(v !== v) & nodes[at + 2]));
-      }
-      out[r * ntree + (t - t0)] = localId[nid];
-    }
+    for (let t = t0; t < t1; t++) out[r * ntree + (t - t0)] = localId[exactLeaf(forest, treeOffset[t], data, r * ncol)];
   }
   return out;
 }
