@@ -57,9 +57,11 @@ describe('predictMany', () => {
     for (const nrow of [0, 1, 2, 3, 5, 17]) {
       const d = new DMatrix(big.data.subarray(0, nrow * big.ncol), nrow, big.ncol);
       const expected = [softprob.predict(d), softprob.predict(d, { outputMargin: true })];
-      const there = await predictOnWorkers([taskOf(softprob), taskOf(softprob, true)], d.data, nrow, d.ncol, 4);
-      assertSame(there[0], expected[0], `${nrow} rows on 4 workers`);
-      assertSame(there[1], expected[1], `${nrow} rows on 4 workers, margins`);
+      for (const workers of [1, 4]) {
+        const there = await predictOnWorkers([taskOf(softprob), taskOf(softprob, true)], d.data, nrow, d.ncol, workers);
+        assertSame(there[0], expected[0], `${nrow} rows on ${workers} workers`);
+        assertSame(there[1], expected[1], `${nrow} rows on ${workers} workers, margins`);
+      }
     }
   });
 

@@ -25,10 +25,11 @@ export interface PredictManyOptions {
 
 /**
  * Below this many tree walks (rows × trees) the models predict in-process. One walk costs about
- * 13 ns on one core (bundle workload); handing a matrix to warm workers costs about 2 ms and
- * starting two workers about 60 ms, so 4M walks (≈ 50 ms) is where two workers begin to pay.
+ * 13 ns (bundle workload, one core). Two cold workers cost about 100 ms of CPU each to start and
+ * optimize the walk (85 ms compiled, 120 ms from .ts sources); a warm pool adds about 3 ms. From
+ * 16M walks (≈ 200 ms in-process, ≈ 9k rows of the bundle) two workers win even from cold.
  */
-export const MIN_PARALLEL_TREE_WALKS = 4_000_000;
+export const MIN_PARALLEL_TREE_WALKS = 16_000_000;
 
 /** Predictions of every booster on `d` (as `b.predict(d, opts)`), the rows split across worker threads. */
 export async function predictMany(boosters: readonly Booster[], d: DMatrix, opts: PredictManyOptions = {}): Promise<Float32Array[]> {
@@ -47,15 +48,15 @@ export async function predictMany(boosters: readonly Booster[], d: DMatrix, opts
 }
 
 /**
- * Every task's predictions of rows 0..nrow of `values`, always on `workers` pooled threads (fewer
- * when there are fewer rows): rows [⌊c·n/w⌋, ⌊(c+1)·n/w⌋) go to chunk c.
+ * Every task's predictions of rows 0..nrow of `values`, always on pooled threads: one chunk of
+ * rows per worker (at least one worker, at most one per row), rows [⌊c·n/w⌋, ⌊(c+1)·n/w⌋) in chunk c.
  */
 export async function predictOnWorkers(tasks: readonly ForestTask[], values: Float32Array, nrow: number, ncol: number, workers: number): Promise<Float32Array[]> {
-  const chunks = Math.max(0, Math.min(workers, nrow));
+  const chunks = Math.min(Math.max(1, workers), nrow);
   const shared = toShared(values.subarray(0, nrow * ncol));
   const sharedTasks = tasks.map((t) => ({ ...t, forest: sharedForest(t.forest) }));
   const bounds = Array.from({ length: chunks + 1 }, (_, c) => Math.floor((c * nrow) / chunks));
-  const parts = await Promise.all(Array.from({ length: chunks }, (_, c) => runChunk({ values: shared, ncol, r0: bounds[c], r1: bounds[c + 1], tasks: sharedTasks }, workers)));
+  const parts = await Promise.all(Array.from({ length: chunks }, (_, c) => runChunk({ values: shared, ncol, r0: bounds[c], r1: bounds[c + 1], tasks: sharedTasks }, chunks)));
   return tasks.map((_, m) => {
     // Every row has the same width (groups, or 1 for an argmax), read off a non-empty chunk.
     const width = chunks ? parts[0][m].length / (bounds[1] - bounds[0]) : 0;
