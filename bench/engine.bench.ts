@@ -14,13 +14,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Booster, DMatrix, evaluate, trainMany, type TrainJob } from '../functions/src/engine/index.ts';
+import { Booster, DMatrix, evaluate, predictMany, trainMany, type TrainJob } from '../functions/src/engine/index.ts';
 import { rng } from '../functions/src/stages/train/random.ts';
 
 const NCOL = 19;
 const ROUNDS = 100;
 const CLASS_MODELS = 3;
 const REG_MODELS = 8;
+/** Worker threads of the parallel prediction, against native XGBoost's nthread=2. */
+const PREDICT_WORKERS = 2;
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -154,8 +156,17 @@ async function benchSize(n: number, workers: number | undefined, native: boolean
   const boosters = results.map((r) => Booster.loadModel(r.modelJson));
   const dfull = new DMatrix(train.X, n, NCOL);
   const t1 = performance.now();
-  for (const b of boosters) b.predict(dfull);
+  const inProcess = boosters.map((b) => b.predict(dfull));
   const predictMs = performance.now() - t1;
+  // The same predictions across worker threads, pool start-up included (the first parallel call).
+  const t2 = performance.now();
+  const c2 = process.cpuUsage();
+  const parallel = await predictMany(boosters, dfull, { workers: PREDICT_WORKERS });
+  const parallelMs = performance.now() - t2;
+  const c3 = process.cpuUsage(c2);
+  if (!parallel.every((p, m) => Buffer.from(p.buffer, p.byteOffset, p.byteLength).equals(Buffer.from(inProcess[m].buffer, inProcess[m].byteOffset, inProcess[m].byteLength)))) {
+    throw new Error('predictMany differs from Booster.predict');
+  }
   const dtest = new DMatrix(test.X, nt, NCOL);
   const ours = quality(boosters.map((b) => b.predict(dtest)), test.labels);
   console.log(`\n## ${n} rows × ${NCOL} features (float32 data ${mb(dataBytes)}), 11 models × ${ROUNDS} rounds, held-out ${nt} rows`);
@@ -166,6 +177,7 @@ async function benchSize(n: number, workers: number | undefined, native: boolean
     );
   const engineName = `engine (workers ${workers ?? 'auto'})`;
   row(engineName, trainS, cpuS, predictMs, ours);
+  console.log(`engine predict on ${PREDICT_WORKERS} workers ${parallelMs.toFixed(0).padStart(6)} ms (cpu ${((c3.user + c3.system) / 1000).toFixed(0)} ms; one thread above), bit-identical`);
   const memories = [memory(engineName, mem, dataBytes)];
   const printMemory = () => {
     console.log(`memory (training data ${mb(dataBytes)} float32; the engine's increase includes one V8 isolate per worker thread):`);
@@ -185,6 +197,7 @@ async function benchSize(n: number, workers: number | undefined, native: boolean
     writeFileSync(path.join(dir, 'Yt.bin'), cat(test.labels));
     writeFileSync(path.join(dir, 'params.json'), JSON.stringify(train.labels.map((_, m) => params(m))));
     writeFileSync(path.join(dir, 'native.py'), NATIVE);
+    const nativePredictMs: Record<number, number> = {};
     for (const threads of [1, 2]) {
       const res = spawnSync('/usr/bin/python3', [path.join(dir, 'native.py'), dir, String(n), String(nt), String(NCOL), String(threads)], { encoding: 'utf8' });
       if (res.status !== 0) {
@@ -192,6 +205,7 @@ async function benchSize(n: number, workers: number | undefined, native: boolean
         return;
       }
       const r = JSON.parse(res.stdout.trim().split('\n').pop()!) as { train: number; cpu: number; predict: number; rss0: number; peak: number };
+      nativePredictMs[threads] = r.predict;
       const buf = readFileSync(path.join(dir, `native_preds_${threads}.bin`));
       const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
       const preds: Float32Array[] = [];
@@ -211,6 +225,10 @@ async function benchSize(n: number, workers: number | undefined, native: boolean
         );
       }
     }
+    console.log(
+      `predict: engine one thread ×${(predictMs / nativePredictMs[1]).toFixed(2)} of native nthread=1; ` +
+        `engine ${PREDICT_WORKERS} workers ×${(parallelMs / nativePredictMs[2]).toFixed(2)} of native nthread=2 (target ≤ 1)`,
+    );
     printMemory();
   } finally {
     rmSync(dir, { recursive: true, force: true });
