@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { flattenForest, predictForest, predictLeaves, predictRowForest } from '../../functions/src/engine/predictor.ts';
+import { predictRowForest } from '../../functions/src/engine/predict-row.ts';
+import { flattenForest, predictForest, predictLeaves } from '../../functions/src/engine/predictor.ts';
 import { RegTree } from '../../functions/src/engine/tree/regtree.ts';
 import { rng } from '../../functions/src/stages/train/random.ts';
 

@@ -11,7 +11,8 @@ import { WRITTEN_VERSION } from './model-keys.ts';
 import { getObjective } from './objective/registry.ts';
 import type { Objective } from './objective/objective.ts';
 import { validateParams, type ResolvedParams } from './params.ts';
-import { flattenForest, predictForest, predictLeaves, predictRowForest, type FlatForest } from './predictor.ts';
+import { predictRowForest } from './predict-row.ts';
+import { flattenForest, predictForest, predictLeaves, type FlatForest } from './predictor.ts';
 import type { RegTree } from './tree/regtree.ts';
 
 /** Options of `Booster.predict`. */
