@@ -76,3 +76,19 @@ describe('trainMany', () => {
     await assert.rejects(trainMany([jobs[1], { ...jobs[1], params: { eta: 7 } }], { workers: 2 }), (e: unknown) => e instanceof ConfigError && /eta must be in/.test(e.message));
   });
 });
+
+describe('trainMany when a worker runs out of heap', () => {
+  it('trains the job again on a worker without the limit, with the same model', async () => {
+    const n = 3000;
+    const values = new Float32Array(n * 3).map((_, i) => Math.sin(i * 0.7) * 5 + (i % 97) * 0.01);
+    const label = new Float32Array(n).map((_, r) => (values[3 * r] + values[3 * r + 1] > 0 ? 1 : 0) + (values[3 * r + 2] > 2 ? 1 : 0));
+    // Deep lossguide trees and many rounds: a model text of about 1.6 MB, far above a 6 MB heap's room.
+    const big = { params: { objective: 'multi:softprob', num_class: 3, grow_policy: 'lossguide', max_depth: 0, max_leaves: 512, min_child_weight: 0, eta: 0.05 }, data: { values, nrow: n, ncol: 3 }, label, numBoostRound: 400 };
+    const small = { ...big, numBoostRound: 1 };
+    const expected = await trainMany([big, small], { workers: 1 });
+    const retried: number[] = [];
+    const got = await trainMany([big, small], { workers: 2, workerHeapMb: 6, onHeapRetry: (j) => retried.push(j) });
+    assert.ok(retried.includes(0), `the large job ran out of heap and was trained again (retried: ${retried})`);
+    assert.deepEqual(got.map((r) => r.modelJson), expected.map((r) => r.modelJson));
+  });
+});

@@ -85,3 +85,16 @@ export function badLogs(ts: string): Record<string, unknown> {
     'unicode strings': edit((d) => (d.user_id = 'ü-✓-😀')),
   };
 }
+
+/**
+ * A deep copy of a document without its `undefined`-valued keys: the JSON document it stands for.
+ * Stores return the same JSON document that was written; the embedded one also gives every object
+ * every key of its schema (an absent one as `undefined`), which this comparison allows.
+ */
+export function definedOnly(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(definedOnly);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = definedOnly(v);
+  return out;
+}

@@ -5,13 +5,13 @@ import { NULL_MARK, decodeDocument, encodeDocument, type Encoded } from '../../.
 import { compileDecoder } from '../../../functions/src/adapters/embedded/log-decoder.ts';
 import { laneViews, layoutOf, type LogLayout } from '../../../functions/src/adapters/embedded/log-layout.ts';
 import { InteractionLogSchema } from '../../../functions/src/data/log-schema.ts';
-import { badLogs, validLog } from '../contracts/log-fixtures.ts';
+import { badLogs, definedOnly, validLog } from '../contracts/log-fixtures.ts';
 
 /** Decode one encoded document both ways (generic loop and compiled). */
 function roundTrip(layout: LogLayout, enc: Encoded): [unknown, unknown] {
-  const columns = enc.strings.map((s) => [s ?? NULL_MARK]);
+  const strings = enc.strings.map((s) => s ?? NULL_MARK);
   const views = laneViews(enc.bytes);
-  return [decodeDocument(layout, views, columns, 0), compileDecoder(layout)(views, columns, 0)];
+  return [decodeDocument(layout, views, strings, 0), compileDecoder(layout)(views, strings, 0)];
 }
 
 describe('log layout', () => {
@@ -48,10 +48,36 @@ describe('log codec', () => {
       const enc = encodeDocument(layout, doc);
       if (!enc) return;
       const [generic, compiled] = roundTrip(layout, enc);
-      assert.deepStrictEqual(generic, doc);
-      assert.deepStrictEqual(compiled, doc);
+      assert.deepStrictEqual(definedOnly(generic), definedOnly(doc));
+      assert.deepStrictEqual(compiled, generic);
     });
   }
+
+  it('gives every decoded object every key of its schema, in schema order, so all documents share one shape', () => {
+    const shapes = (doc: unknown) => {
+      const d = doc as Record<string, Record<string, unknown> | undefined>;
+      return [Object.keys(d), ...['context', 'served', 'behavior', 'explicit'].map((k) => (d[k] === undefined ? null : Object.keys(d[k])))];
+    };
+    const decoded = [0, 1, 2, 3].map((i) => {
+      const doc = validLog(i % 2 ? Date.parse(ts) : ts, 60_000, i) as Record<string, any>;
+      if (i === 2) delete doc.context.forced_colors;
+      if (i === 3) doc.explicit = { font: 'large' };
+      return roundTrip(layout, encodeDocument(layout, doc)!);
+    });
+    const shape = InteractionLogSchema.shape;
+    const keys = (s: z.ZodObject) => Object.keys(s.shape);
+    for (const [generic, compiled] of decoded) {
+      assert.deepStrictEqual(shapes(generic), shapes(compiled));
+      const [root, context, served, behavior, explicit] = shapes(compiled);
+      assert.deepStrictEqual(root, Object.keys(shape));
+      assert.deepStrictEqual(context, keys(shape.context));
+      assert.deepStrictEqual(served, keys(shape.served));
+      assert.deepStrictEqual(behavior, keys(shape.behavior));
+      assert.ok(explicit === null || explicit.join() === keys(shape.explicit.unwrap()).join(), String(explicit));
+    }
+    assert.equal((decoded[2][1] as { context: { forced_colors?: boolean } }).context.forced_colors, undefined);
+    assert.equal((decoded[1][1] as { explicit?: unknown }).explicit, undefined);
+  });
 
   it('leaves to JSON what the layout cannot hold exactly', () => {
     const bad = badLogs(ts);
@@ -86,8 +112,8 @@ describe('log codec', () => {
       const enc = encodeDocument(l, doc);
       assert.ok(enc, JSON.stringify(doc));
       const [generic, compiled] = roundTrip(l, enc);
-      assert.deepStrictEqual(generic, doc);
-      assert.deepStrictEqual(compiled, doc);
+      assert.deepStrictEqual(definedOnly(generic), doc);
+      assert.deepStrictEqual(compiled, generic);
     }
     assert.equal(encodeDocument(l, { n: 1, on: null, m: 1 }), null, 'null in an optional nullable leaf is ambiguous');
   });

@@ -5,8 +5,12 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DatabaseSync } from 'node:sqlite';
 import { z } from 'zod';
+import { encodeDocument } from '../../../functions/src/adapters/embedded/log-codec.ts';
+import { layoutOf } from '../../../functions/src/adapters/embedded/log-layout.ts';
+import { createIndexSql, createTableSql, saveLayout, storedLayout, tableColumns } from '../../../functions/src/adapters/embedded/log-table.ts';
 import { SqliteLogStore } from '../../../functions/src/adapters/embedded/sqlite-log-store.ts';
-import { badLogs, validLog } from '../contracts/log-fixtures.ts';
+import { InteractionLogSchema } from '../../../functions/src/data/log-schema.ts';
+import { badLogs, definedOnly, validLog } from '../contracts/log-fixtures.ts';
 import { runLogStoreContract } from '../contracts/log-store.contract.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sqlite-logs-'));
@@ -64,8 +68,48 @@ describe('SqliteLogStore', () => {
     const s2 = new SqliteLogStore(file, { schema: v2 });
     const read = [];
     for await (const page of s2.pages({ start: new Date(0), end: new Date(10) })) read.push(...page);
-    assert.deepStrictEqual(read, docs);
+    assert.deepStrictEqual(read.map((r) => ({ ...r, data: definedOnly(r.data) })), docs);
     await s2.close();
+  });
+
+  it('migrates a table written with one column per string leaf (codec 3) to one text cell, without changing a document', async () => {
+    const file = path.join(dir, 'codec3.sqlite');
+    const ts = '2026-03-01T00:00:00.000Z';
+    const docs = [
+      { id: 'a', data: validLog(ts, 60_000, 0) },
+      { id: 'b', data: validLog(Date.parse(ts) + 1, 60_000, 1) },
+      { id: 'c', data: badLogs(ts)['number as string'] },
+    ];
+    const old = { ...layoutOf(InteractionLogSchema), codec: 3, fingerprint: 'codec-3' };
+    const db = new DatabaseSync(file);
+    assert.equal(storedLayout(db, 'interaction_logs'), null);
+    db.exec(createTableSql('interaction_logs', old));
+    db.exec(createIndexSql('interaction_logs'));
+    const cols = tableColumns(old);
+    assert.deepEqual(cols.slice(5), old.stringColumns);
+    const insert = db.prepare(`INSERT INTO interaction_logs VALUES (${cols.map(() => '?').join(', ')})`);
+    for (const { id, data } of docs) {
+      const enc = encodeDocument(old, data);
+      const { timestamp } = data as { timestamp: string | number };
+      const ms = typeof timestamp === 'number' ? timestamp : Date.parse(timestamp);
+      if (enc) insert.run(id, ms, 60_000, null, enc.bytes, ...enc.strings);
+      else insert.run(id, ms, 60_000, JSON.stringify(data), null, ...old.stringColumns.map(() => null));
+    }
+    saveLayout(db, 'interaction_logs', old);
+    db.close();
+
+    const s = new SqliteLogStore(file);
+    const read = [];
+    for await (const page of s.pages({ start: new Date(ts), end: new Date(Date.parse(ts) + 10) })) read.push(...page);
+    await s.close();
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+    assert.deepStrictEqual(read.map((r) => ({ id: r.id, data: definedOnly(r.data) })).sort(byId), docs);
+    const after = new DatabaseSync(file, { readOnly: true });
+    const columns = after.prepare('SELECT name FROM pragma_table_info(?)').all('interaction_logs').map((r) => r.name);
+    const strings = after.prepare("SELECT _str FROM interaction_logs WHERE _id = 'a'").get()?._str;
+    after.close();
+    assert.deepEqual(columns, ['_id', '_ts', '_dur', '_raw', '_num', '_str']);
+    assert.equal(strings, ['s-0', 'u-0', ts, 'en-GB', 'v_20260101_000000'].join('\u001f'));
   });
 
   it('refuses to be used after close', async () => {

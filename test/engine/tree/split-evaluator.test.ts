@@ -58,3 +58,72 @@ describe('split evaluation', () => {
     assert.equal(calcGain(P, -4, 3), 4);
   });
 });
+
+describe('split evaluation skips only candidates that cannot win', () => {
+  /** Every candidate's exact gain, no skipping: the reference the fast search must match. */
+  function exhaustive(hist: Float64Array, cuts: HistogramCuts, missingBase: number, features: Int32Array, G: number, H: number, p: typeof P) {
+    const f32 = Math.fround;
+    const rootGain = calcGain(p, G, H);
+    const best = noSplit();
+    const consider = (gain: number, f: number, bin: number, dl: boolean, lg: number, lh: number) => {
+      if (gain > best.lossChg && gain !== Infinity) Object.assign(best, { lossChg: gain, feature: f, splitBin: bin, defaultLeft: dl, leftG: lg, leftH: lh, rightG: G - lg, rightH: H - lh });
+    };
+    for (const f of features) {
+      const [b0, b1] = [cuts.ptrs[f], cuts.ptrs[f + 1]];
+      let lg = 0;
+      let lh = 0;
+      for (let i = b0; i < b1; i++) {
+        if (hist[2 * i] === 0 && hist[2 * i + 1] === 0) continue;
+        lg += hist[2 * i];
+        lh += hist[2 * i + 1];
+        if (H - lh < p.minChildWeight) break;
+        if (lh >= p.minChildWeight) consider(f32(f32(calcGain(p, lg, lh) + calcGain(p, G - lg, H - lh)) - rootGain), f, i, false, lg, lh);
+      }
+      const m = missingBase + f;
+      if (hist[2 * m] === 0 && hist[2 * m + 1] === 0) continue;
+      let ug = 0;
+      let uh = 0;
+      for (let i = b1 - 1; i >= b0; i--) {
+        if (hist[2 * i] === 0 && hist[2 * i + 1] === 0) continue;
+        ug += hist[2 * i];
+        uh += hist[2 * i + 1];
+        if (H - uh < p.minChildWeight) break;
+        if (uh >= p.minChildWeight) consider(f32(f32(calcGain(p, G - ug, H - uh) + calcGain(p, ug, uh)) - rootGain), f, i - 1, true, G - ug, H - uh);
+      }
+    }
+    return best;
+  }
+
+  it('matches the exhaustive search on 3,000 random nodes, near-ties included', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const ncol = 4;
+    const per = 12;
+    const ptrs = Uint32Array.from({ length: ncol + 1 }, (_, f) => f * per);
+    const cuts: HistogramCuts = { ptrs, values: Float32Array.from({ length: ncol * per }, (_, i) => i), minValues: new Float32Array(ncol).fill(-1) };
+    const features = Int32Array.from([0, 1, 2, 3]);
+    for (let trial = 0; trial < 3000; trial++) {
+      const hist = new Float64Array((ncol * per + ncol) * 2);
+      const twin = trial % 3 === 0; // features 0 and 1 identical: exact ties between them
+      for (let i = 0; i < ncol * per + ncol; i++) {
+        if (rnd() < 0.2) continue;
+        hist[2 * i] = Math.fround((rnd() - 0.5) * (trial % 2 ? 1e-3 : 50));
+        hist[2 * i + 1] = Math.fround(rnd() * (trial % 2 ? 1e-3 : 10));
+      }
+      if (twin) hist.copyWithin(2 * per, 0, 2 * per);
+      let G = 0;
+      let H = 0;
+      for (let i = 0; i < per; i++) {
+        G += hist[2 * i];
+        H += hist[2 * i + 1];
+      }
+      G += hist[2 * ncol * per];
+      H += hist[2 * ncol * per + 1];
+      const p = { ...P, lambda: trial % 5 === 0 ? 0.01 : 1, alpha: trial % 7 === 0 ? 0.5 : 0, minChildWeight: trial % 2 ? 0 : 1 };
+      const fast = noSplit();
+      evaluateSplit(hist, cuts, ncol * per, features, G, H, calcGain(p, G, H), p, fast);
+      const ref = exhaustive(hist, cuts, ncol * per, features, G, H, p);
+      assert.deepEqual({ ...fast, value: 0 }, { ...ref, value: 0 }, `trial ${trial}`);
+    }
+  });
+});

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InteractionLogSchema, type InteractionLog } from '../../../functions/src/data/log-schema.ts';
 import { simulateLogs } from '../../../functions/src/simulate/index.ts';
-import { fastLogCheck, validateLog, validLogInto } from '../../../functions/src/stages/collect/log-validation.ts';
+import { fastLogCheck, reasonOf, validateLog, validLogInto } from '../../../functions/src/stages/collect/log-validation.ts';
 import { validLog } from './fixtures.ts';
 
 type Patch = (d: any) => void;
@@ -94,6 +94,38 @@ const GOOD: Array<[string, Patch]> = [
   ['bounds inclusive', (d) => ((d.context.viewport_width = 200), (d.context.local_hour = 23.999), (d.session_duration = 0), (d.behavior.scroll_depth = 1))],
 ];
 
+/** Every leaf (and nested object) of a valid log set to each of many values or deleted: [label, document]. */
+function* leafMutations(): Generator<[string, unknown]> {
+  const base = validLog('m').data as Record<string, any>;
+  const leaves: string[][] = [];
+  const walk = (v: unknown, path: string[]) => {
+    if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    else leaves.push(path);
+  };
+  walk(base, []);
+  const objects: string[][] = [[], ['context'], ['served'], ['behavior'], ['explicit'], ['served', 'css_vars']];
+  const values: unknown[] = [undefined, null, '', 'x', 'de', 0, -0, -1, 0.5, 1.5, 23.99, 24, 200, 1e4, 1e9, 2 ** 53, NaN, Infinity, true, false, [], {}, '2026-11-20T10:00:00Z', 1_763_600_000_000];
+  for (const path of [...leaves, ...objects.filter((p) => p.length)]) {
+    for (const value of values) {
+      const doc = structuredClone(base);
+      let parent = doc;
+      for (const k of path.slice(0, -1)) parent = parent[k];
+      if (value === undefined) delete parent[path.at(-1)!];
+      else parent[path.at(-1)!] = value;
+      yield [`${path.join('.')} = ${String(value)}`, doc];
+    }
+  }
+}
+
+/** What zod's first issue on the whole log says: the reason, and the message the report keeps. */
+function zodReason(doc: unknown): { reason: string; message: string } | null {
+  const res = InteractionLogSchema.safeParse(doc);
+  if (res.success) return null;
+  const issue = res.error.issues[0];
+  const path = issue.path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[]` : s ? `${s}.${String(p)}` : String(p)), '');
+  return { reason: reasonOf(issue, doc), message: `${path || '(root)'}: ${issue.message}` };
+}
+
 function docOf(p: Patch | { replace: unknown }): unknown {
   if (typeof p === 'function') return validLog('s1', undefined, p).data;
   return p.replace;
@@ -123,28 +155,29 @@ describe('log validation', () => {
   }
 
   it('the fast check agrees with zod on every leaf mutation of a valid log', () => {
-    const base = validLog('m').data as Record<string, any>;
-    const leaves: string[][] = [];
-    const walk = (v: unknown, path: string[]) => {
-      if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
-      else leaves.push(path);
-    };
-    walk(base, []);
-    const objects: string[][] = [[], ['context'], ['served'], ['behavior'], ['explicit'], ['served', 'css_vars']];
-    const values: unknown[] = [undefined, null, '', 'x', 'de', 0, -0, -1, 0.5, 1.5, 23.99, 24, 200, 1e4, 1e9, 2 ** 53, NaN, Infinity, true, false, [], {}, '2026-11-20T10:00:00Z', 1_763_600_000_000];
     let cases = 0;
-    for (const path of [...leaves, ...objects.filter((p) => p.length)]) {
-      for (const value of values) {
-        const doc = structuredClone(base);
-        let parent = doc;
-        for (const k of path.slice(0, -1)) parent = parent[k];
-        if (value === undefined) delete parent[path.at(-1)!];
-        else parent[path.at(-1)!] = value;
-        assert.equal(fastLogCheck(doc), InteractionLogSchema.safeParse(doc).success, `${path.join('.')} = ${String(value)}`);
-        cases++;
-      }
+    for (const [label, doc] of leafMutations()) {
+      assert.equal(fastLogCheck(doc), InteractionLogSchema.safeParse(doc).success, label);
+      cases++;
     }
     assert.ok(cases > 1000);
+  });
+
+  it('names the reason and message of the first issue zod finds on the whole log, for every leaf mutation and two at once', () => {
+    const docs = [...leafMutations()];
+    let bad = 0;
+    for (let i = 0; i < docs.length; i++) {
+      const [label, doc] = docs[i];
+      const expected = zodReason(doc);
+      const v = validateLog(doc);
+      assert.deepEqual(v.ok ? null : { reason: v.reason, message: v.message }, expected, label);
+      if (expected) bad++;
+      // Two mutations in different fields: the first in schema order is the one named.
+      const [otherLabel, other] = docs[(i * 7919) % docs.length];
+      const both = { ...(other as object), ...Object.fromEntries(Object.entries(doc as object).filter(([k]) => k === 'behavior' || k === 'explicit')) };
+      assert.deepEqual(((w) => (w.ok ? null : { reason: w.reason, message: w.message }))(validateLog(both)), zodReason(both), `${label} + ${otherLabel}`);
+    }
+    assert.ok(bad > 500);
   });
 
   it('reads ISO timestamps as zod does when consecutive ones share their date', () => {
@@ -179,11 +212,13 @@ describe('log validation', () => {
     }
   });
 
-  it('the fast check agrees with zod on simulated logs, malformed ones included', () => {
+  it('the fast check agrees with zod on simulated logs, malformed ones included, and names the same reason', () => {
     let bad = 0;
     for (const raw of simulateLogs({ users: 50, days: 3, badLogRate: 0.2, seed: 7 })) {
       const zod = InteractionLogSchema.safeParse(raw.data).success;
       assert.equal(fastLogCheck(raw.data), zod, raw.id);
+      const v = validateLog(raw.data);
+      assert.deepEqual(v.ok ? null : { reason: v.reason, message: v.message }, zodReason(raw.data), raw.id);
       if (!zod) bad++;
     }
     assert.ok(bad > 0);

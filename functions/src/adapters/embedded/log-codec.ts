@@ -2,14 +2,15 @@
  * Encoding session documents into a `LogLayout` (a binary row vector and string columns) and
  * back. A document that does not fit the layout exactly (a wrong JS type at a leaf, an extra or
  * missing key, an enum value the schema does not list, a null where the schema has none) is not
- * encoded: the store keeps it verbatim as JSON instead, so that reading it back returns exactly
- * what was written and the collection stage can count it by reason. Ranges are not checked here.
+ * encoded: the store keeps it verbatim as JSON instead, so that reading it back returns the JSON
+ * document that was written and the collection stage can count it by reason. Ranges are not
+ * checked here.
  */
 import { ABSENT_I32, ABSENT_U8, laneBases, laneViews, type LaneViews, type LeafOp, type LogLayout } from './log-layout.ts';
 
-/** Separates values in a page's concatenated string columns; never inside a stored string. */
+/** Separates the strings of a row's text cell, and values in a page's concatenation; never inside a stored string. */
 export const SEPARATOR = '\u001f';
-/** Stands for SQL NULL in a page's concatenated string columns. */
+/** Stands for an absent string in a row's text cell. */
 export const NULL_MARK = '\u001e';
 
 /** A document split into its row vector and string columns. */
@@ -133,13 +134,21 @@ function sameJson(a: unknown, b: unknown): boolean {
   return ka.length === Object.keys(b).length && ka.every((k) => sameJson((a as Obj)[k], (b as Obj)[k]));
 }
 
+/** A row's text cell: its strings joined (null when the layout has no string leaf). */
+export function joinStrings(strings: readonly (string | null)[]): string | null {
+  return strings.length ? strings.map((s) => s ?? NULL_MARK).join(SEPARATOR) : null;
+}
+
 /**
- * Rebuild row `i` of a page: `views` cover the page's row vectors back to back; `columns[c][i]`
- * is its value of string column `c` (`NULL_MARK` for NULL). No JSON parsing unless the schema
- * has json leaves. (The store runs the compiled equivalent, log-decoder.ts.)
+ * Rebuild row `i` of a page: `views` cover the page's row vectors back to back;
+ * `strings[i * k + c]` is its string `c` of the layout's `k` (`NULL_MARK` when absent). Every object gets every key of its
+ * schema, in schema order, an absent value as `undefined` (JSON's absent key): one shape per
+ * object for all documents (see log-decoder.ts). No JSON parsing unless the schema has json
+ * leaves. (The store runs the compiled equivalent, log-decoder.ts.)
  */
-export function decodeDocument(layout: LogLayout, views: LaneViews, columns: readonly string[][], i: number): Obj {
+export function decodeDocument(layout: LogLayout, views: LaneViews, strings: readonly string[], i: number): Obj {
   const base = laneBases(layout, i);
+  const first = i * layout.stringColumns.length;
   const objects: (Obj | undefined)[] = new Array(layout.nodes);
   const doc: Obj = {};
   objects[0] = doc;
@@ -147,7 +156,10 @@ export function decodeDocument(layout: LogLayout, views: LaneViews, columns: rea
     const parent = objects[op.parent];
     if (parent === undefined) continue;
     if (op.op === 'object') {
-      if (op.presence >= 0 && views.u8[base.u8 + op.presence] !== 1) continue;
+      if (op.presence >= 0 && views.u8[base.u8 + op.presence] !== 1) {
+        parent[op.key] = undefined;
+        continue;
+      }
       const child: Obj = {};
       objects[op.node] = child;
       parent[op.key] = child;
@@ -166,11 +178,10 @@ export function decodeDocument(layout: LogLayout, views: LaneViews, columns: rea
       }
     }
     if (value === undefined && op.column >= 0) {
-      const s = columns[op.column][i];
+      const s = strings[first + op.column];
       if (s !== NULL_MARK) value = op.kind === 'json' ? JSON.parse(s) : s;
     }
-    if (value !== undefined) parent[op.key] = value;
-    else if (op.nullable && !op.optional) parent[op.key] = null;
+    parent[op.key] = value === undefined && op.nullable && !op.optional ? null : value;
   }
   return doc;
 }

@@ -6,13 +6,15 @@
  *
  * Columns: `_id` (document id, unique), `_ts` (epoch ms of `timestamp`, null when it has no place
  * in time), `_dur` (`session_duration` when numeric), `_raw` (JSON of a verbatim document), `_num`
- * (binary row vector of numbers, booleans and enums), one column per string leaf. Reads are
- * keyset-paginated on the index (_ts, _id); each page comes back as ONE row whose cells
+ * (binary row vector of numbers, booleans and enums), `_str` (the string leaves, joined). Reads
+ * are keyset-paginated on the index (_ts, _id); each page comes back as ONE row whose cells
  * concatenate the page's ids, vectors and strings (`group_concat`), because node:sqlite's cost is
- * per cell returned, not per byte.
+ * per cell returned, not per byte (and SQLite's, per column concatenated).
  *
- * A document reads back exactly as written: `timestamp` keeps the type it was written with (ISO
- * string or epoch ms; the schema accepts both).
+ * A document reads back as the JSON document that was written: `timestamp` keeps the type it was
+ * written with (ISO string or epoch ms; the schema accepts both). A document stored by leaf comes
+ * back with every key of its schema, an absent optional one as `undefined` (an absent key in
+ * JSON), so that all documents share one hidden class per object (log-decoder.ts).
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { z } from 'zod';
@@ -20,11 +22,11 @@ import { InteractionLogSchema } from '../../data/log-schema.ts';
 import type { LogQuery, LogStore, RawLog } from '../../ports/log-store.ts';
 import { DataError } from '../../shared/errors.ts';
 import { checkDocumentId, sessionDurationOf, timestampMillis, timestampOf, windowQuery, type WindowQuery } from '../log-fields.ts';
-import { NULL_MARK, SEPARATOR, encodeDocument } from './log-codec.ts';
+import { SEPARATOR, encodeDocument } from './log-codec.ts';
 import { jsonText } from './json-text.ts';
 import { compileDecoder, type Decoder } from './log-decoder.ts';
 import { laneViews, layoutOf, type LogLayout } from './log-layout.ts';
-import { createIndexSql, createTableSql, migrateLayout, rowCells, saveLayout, storedLayout, tableColumns } from './log-table.ts';
+import { createIndexSql, createTableSql, migrateLayout, rowCells, rowStrings, saveLayout, storedLayout, tableColumns } from './log-table.ts';
 import { inTransaction, openDatabase, quoteIdent, tableName } from './sqlite.ts';
 
 /** Options of the embedded log store. */
@@ -90,7 +92,7 @@ export class SqliteLogStore implements LogStore {
       }
       if (raw === null) throw new DataError(`Log ${id}: data is not JSON-serialisable`, { stage: 'storage', details: { id } });
     }
-    return [id, timestampMillis(timestampOf(log.data)), sessionDurationOf(log.data), ...rowCells(this.#layout, encoded, raw)];
+    return [id, timestampMillis(timestampOf(log.data)), sessionDurationOf(log.data), ...rowCells(encoded, raw)];
   }
 
   /**
@@ -140,13 +142,14 @@ export class SqliteLogStore implements LogStore {
     const ids = String(row[2]).split(SEPARATOR);
     const raws = String(row[3]).split(SEPARATOR);
     const bytes = row[4];
-    const columns = row.slice(5).map((c) => String(c).split(SEPARATOR));
+    const k = this.#layout.stringColumns.length;
+    const strings = k ? String(row[5]).split(SEPARATOR) : [];
     const wellFormed =
       ids.length === count &&
       raws.length === count &&
       bytes instanceof Uint8Array &&
       bytes.byteLength === count * this.#layout.rowBytes &&
-      columns.every((c) => c.length === count);
+      strings.length === count * k;
     // A garbage cell (a separator inside a string, a vector of the wrong size) shifts the page's
     // concatenation: read that page row by row instead, and name the rows that are bad.
     if (!wellFormed) return this.#pageByRows(part, q, cursor, size);
@@ -154,7 +157,7 @@ export class SqliteLogStore implements LogStore {
     const docs = new Array<RawLog>(count);
     for (let i = 0; i < count; i++) {
       const raw = raws[i];
-      docs[i] = raw === '' ? this.#decodeRow(ids[i], () => this.#decode(views, columns, i)) : parseRaw(ids[i], raw);
+      docs[i] = raw === '' ? this.#decodeRow(ids[i], () => this.#decode(views, strings, i)) : parseRaw(ids[i], raw);
     }
     return { docs, last: [row[1] as number | null, ids[count - 1]] };
   }
@@ -168,9 +171,9 @@ export class SqliteLogStore implements LogStore {
     return { docs, last: lastRow ? [lastRow[1] as number | null, String(lastRow[0])] : cursor! };
   }
 
-  /** One stored row (`_id, _ts, _raw, _num, strings…`) back to a document, or an unreadable one. */
+  /** One stored row (`_id, _ts, _raw, _num, _str`) back to a document, or an unreadable one. */
   #decodeStoredRow(row: unknown[]): RawLog {
-    const [id, , raw, bytes, ...strings] = row;
+    const [id, , raw, bytes, ...cells] = row;
     const docId = String(id);
     if (typeof raw === 'string') return parseRaw(docId, raw);
     if (raw !== null) return { id: docId, data: undefined, unreadable: `_raw holds a ${typeof raw}, not JSON text` };
@@ -178,10 +181,9 @@ export class SqliteLogStore implements LogStore {
       const got = bytes instanceof Uint8Array ? `${bytes.byteLength} bytes` : typeof bytes;
       return { id: docId, data: undefined, unreadable: `_num holds ${got}, expected ${this.#layout.rowBytes} bytes` };
     }
-    const bad = strings.findIndex((c) => c !== null && typeof c !== 'string');
-    if (bad >= 0) return { id: docId, data: undefined, unreadable: `column ${this.#layout.stringColumns[bad]} holds a ${typeof strings[bad]}, not text` };
-    const columns = (strings as (string | null)[]).map((c) => [c ?? NULL_MARK]);
-    return this.#decodeRow(docId, () => this.#decode(laneViews(bytes), columns, 0));
+    const strings = rowStrings(this.#layout, cells);
+    if (typeof strings === 'string') return { id: docId, data: undefined, unreadable: strings };
+    return this.#decodeRow(docId, () => this.#decode(laneViews(bytes), strings, 0));
   }
 
   #decodeRow(id: string, decode: () => Record<string, unknown>): RawLog {
@@ -256,13 +258,15 @@ function rowsSql(table: string, layout: LogLayout, where: string): string {
 
 /**
  * One page as one row: count, last timestamp, then ids, raw JSON ('' for encoded rows), slot
- * vectors and string columns, each concatenated in (_ts, _id) order.
+ * vectors and text cells (absent strings for a verbatim row, so that every row has as many),
+ * each concatenated in (_ts, _id) order.
  */
 function pageSql(table: string, layout: LogLayout, where: string): string {
   const order = 'ORDER BY _ts, _id';
   // The aggregates read the ordered subquery as a co-routine, row by row, in its order.
   const cat = (expr: string, sep = 'char(31)') => `group_concat(${expr}, ${sep})`;
-  const strings = layout.stringColumns.map((c) => `, ${cat(`ifnull(${quoteIdent(c)}, char(30))`)}`).join('');
+  const absent = layout.stringColumns.map(() => 'char(30)').join(' || char(31) || ');
+  const strings = layout.stringColumns.length ? `, ${cat(`ifnull(_str, ${absent})`)}` : '';
   const inner = tableColumns(layout).filter((c) => c !== '_dur').map(quoteIdent).join(', ');
   const slots = `CAST(${cat(`ifnull(_num, zeroblob(${layout.rowBytes}))`, "''")} AS BLOB)`;
   return `SELECT count(*), max(_ts), ${cat('_id')}, ${cat("ifnull(_raw, '')")}, ${slots}${strings}

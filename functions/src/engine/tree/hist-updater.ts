@@ -7,7 +7,8 @@
 import type { GradientIndex } from '../data/gradient-index.ts';
 import type { Random } from '../random.ts';
 import { ColumnSampler } from './column-sampler.ts';
-import { buildHistogram, buildRootHistogram, HistogramPool, subtractHistogram } from './histogram.ts';
+import { allocate, kernels, type Kernels } from '../wasm/kernels.ts';
+import { HistogramPool, subtractHistogram } from './histogram.ts';
 import { RegTree } from './regtree.ts';
 import { RowPartitioner } from './row-partitioner.ts';
 import { evaluateSplit, noSplit, type SplitCandidate } from './split-evaluator.ts';
@@ -54,19 +55,37 @@ export class HistUpdater {
   private readonly gidx: GradientIndex;
   private readonly pool: HistogramPool;
   private readonly partitioner: RowPartitioner;
+  /** This updater's copy of a tree's gradient pairs, in the kernels' memory. */
+  private readonly gh: Float32Array;
+  /** The histogram kernel for the matrix's bin id width. */
+  private readonly histKernel: Kernels['hist_u16'];
 
   constructor(gidx: GradientIndex) {
     this.gidx = gidx;
-    this.pool = new HistogramPool(gidx.totalBins);
-    this.partitioner = new RowPartitioner(gidx.nrow);
+    const n = gidx.nrow;
+    const memory = gidx.memory;
+    // Allocate before reading `memory.buffer`: growing makes a longer buffer.
+    const at = allocate(memory, n * 8);
+    this.gh = new Float32Array(memory.buffer, at, 2 * n);
+    this.partitioner = new RowPartitioner(gidx);
+    this.pool = new HistogramPool(gidx.totalBins, memory);
+    const k = kernels(memory);
+    this.histKernel = gidx.index instanceof Uint16Array ? k.hist_u16 : k.hist_u32;
+  }
+
+  /** Add the rows `rows[begin..end)` (row ids into the matrix) into `hist`, zeroed by the caller. */
+  private buildHistogram(begin: number, end: number, hist: Float64Array): void {
+    this.histKernel(this.gidx.index.byteOffset, this.gidx.ncol, this.gh.byteOffset, this.partitioner.rows.byteOffset, begin, end, hist.byteOffset);
   }
 
   /**
    * Grow a tree on gradients `gh` (interleaved grad/hess per row) and add its leaf values to
    * `margin[r * stride + offset]` for every row r.
    */
-  grow(gh: Float32Array, p: UpdaterParams, rng: Random, margin: Float32Array, stride: number, offset: number): RegTree {
-    const { index, ncol, nrow, cuts, numCutBins } = this.gidx;
+  grow(treeGh: Float32Array, p: UpdaterParams, rng: Random, margin: Float32Array, stride: number, offset: number): RegTree {
+    const { ncol, nrow, cuts, numCutBins } = this.gidx;
+    const gh = this.gh;
+    gh.set(treeGh.subarray(0, 2 * nrow));
     const part = this.partitioner;
     const pool = this.pool;
     const sampler = new ColumnSampler(ncol, p, rng);
@@ -83,7 +102,7 @@ export class HistUpdater {
     const stats: { g: number; h: number; gain: number }[] = [{ g: G, h: H, gain: calcGain(p, G, H) }];
     const hists = new Map<number, Float64Array>();
     const rootHist = pool.acquire();
-    buildRootHistogram(index, ncol, gh, nrow, rootHist);
+    this.buildHistogram(0, nrow, rootHist);
     hists.set(0, rootHist);
 
     const evalNode = (nid: number, depth: number): Entry => {
@@ -152,11 +171,14 @@ export class HistUpdater {
         const [l, r] = tree.expand(c.nid, s, baseWeight, Math.fround(lw * p.eta), Math.fround(rw * p.eta), stats[c.nid].h, s.leftH, s.rightH);
         stats[l] = { g: s.leftG, h: s.leftH, gain: calcGain(p, s.leftG, s.leftH) };
         stats[r] = { g: s.rightG, h: s.rightH, gain: calcGain(p, s.rightG, s.rightH) };
-        part.split(c.nid, l, r, index, ncol, s.feature, s.splitBin, numCutBins + s.feature, s.defaultLeft);
         numLeaves++;
         const childOk = !((p.maxDepth > 0 && depth >= p.maxDepth) || (p.maxLeaves > 0 && numLeaves >= p.maxLeaves));
-        if (childOk) toBuild.push(c);
-        else {
+        if (childOk) {
+          part.split(c.nid, l, r, s.feature, s.splitBin, numCutBins + s.feature, s.defaultLeft);
+          toBuild.push(c);
+        } else {
+          // Its children stay leaves: their values go straight to the margins, no partition needed.
+          part.addToMargins(c.nid, l, r, s.feature, s.splitBin, numCutBins + s.feature, s.defaultLeft, tree.splitConditions[l], tree.splitConditions[r], margin, stride, offset);
           pool.release(hists.get(c.nid)!);
           hists.delete(c.nid);
         }
@@ -169,7 +191,7 @@ export class HistUpdater {
         const large = small === l ? r : l;
         const parentHist = hists.get(c.nid)!;
         const hs = pool.acquire();
-        buildHistogram(index, ncol, gh, part.rows, part.begin[small], part.end[small], hs);
+        this.buildHistogram(part.begin[small], part.end[small], hs);
         subtractHistogram(parentHist, hs, parentHist);
         hists.delete(c.nid);
         hists.set(small, hs);

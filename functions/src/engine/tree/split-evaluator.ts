@@ -30,6 +30,27 @@ export function noSplit(): SplitCandidate {
 const f32 = Math.fround;
 
 /**
+ * Bound on the float32 rounding in a candidate's gain f32(f32(f32(A) + f32(B)) − R): four
+ * roundings of at most 2⁻²⁴ each, relative to A + B + |R|, with ample room for the double
+ * arithmetic below; `TINY` covers the absolute error of float32 rounding near zero (subnormals).
+ */
+const ROUNDING = 1e-6;
+const TINY = 1e-40;
+
+/**
+ * True when a candidate with scores A = tl²/a and B = tr²/b (a, b > 0) cannot beat `best` even
+ * with every rounding in its favour: A + B − R + ε(A + B + |R|) ≤ best, tested without a
+ * division as (tl²·b + tr²·a)(1 + ε) ≤ (best + R − ε|R|)·a·b. Most candidates of a node lose by
+ * far, and this skips their two divisions; the rest are computed exactly, so the chosen split
+ * is the one the exact search picks. Anything not finite is never skipped.
+ */
+function cannotBeat(tl: number, a: number, tr: number, b: number, rootGain: number, best: number): boolean {
+  if (!(a > 0 && b > 0)) return false;
+  const num = tl * tl * b + tr * tr * a;
+  return num * (1 + ROUNDING) <= (best + rootGain - ROUNDING * Math.abs(rootGain) - TINY) * (a * b);
+}
+
+/**
  * Find the best split of a node with sums (G, H) and structure score `rootGain`. The missing
  * sums of feature f sit at bin `missingBase + f` of the histogram.
  */
@@ -75,6 +96,7 @@ export function evaluateSplit(
         if (plain) {
           const tl = lg > alpha ? lg - alpha : lg < -alpha ? lg + alpha : 0;
           const tr = rg > alpha ? rg - alpha : rg < -alpha ? rg + alpha : 0;
+          if (cannotBeat(tl, lh + lambda, tr, rh + lambda, rootGain, best.lossChg)) continue;
           const gl = lh > 0 ? f32((tl * tl) / (lh + lambda)) : 0;
           const gr = rh > 0 ? f32((tr * tr) / (rh + lambda)) : 0;
           gain = f32(f32(gl + gr) - rootGain);
@@ -113,6 +135,7 @@ export function evaluateSplit(
         if (plain) {
           const tu = ug > alpha ? ug - alpha : ug < -alpha ? ug + alpha : 0;
           const td = dg > alpha ? dg - alpha : dg < -alpha ? dg + alpha : 0;
+          if (cannotBeat(tu, uh + lambda, td, dh + lambda, rootGain, best.lossChg)) continue;
           const gu = uh > 0 ? f32((tu * tu) / (uh + lambda)) : 0;
           const gd = dh > 0 ? f32((td * td) / (dh + lambda)) : 0;
           gain = f32(f32(gu + gd) - rootGain);

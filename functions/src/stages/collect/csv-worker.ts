@@ -8,8 +8,7 @@ import { formatBatch, type RowBatch, type RowLayout } from './row-batch.ts';
 const layout = workerData as RowLayout;
 
 parentPort!.on('message', (batch: RowBatch) => {
-  // A fresh copy: the formatter's buffer may be a slice of a larger one, and only whole
-  // ArrayBuffers can be transferred.
-  const bytes = new Uint8Array(formatBatch(layout, batch));
+  // The formatter's buffer is an ArrayBuffer of its own (never Node's shared pool): moved, not copied.
+  const bytes = formatBatch(layout, batch);
   parentPort!.postMessage(bytes, [bytes.buffer as ArrayBuffer]);
 });

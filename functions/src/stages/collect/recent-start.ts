@@ -28,12 +28,20 @@ export function sliceMs(window: CollectionWindow): number {
   return Math.min(DAY_MS, Math.max(HOUR_MS, (window.end.getTime() - window.start.getTime()) / 30));
 }
 
-/** The instant from which the newest `maxSamples` rows of the window start, or null when all of it fits. */
-export async function recentStart(ports: Pick<Ports, 'logs'>, opts: RecentStartOptions): Promise<Date | null> {
+/** Where a collection starts, and what the store's count said. */
+export interface RecentStart {
+  /** The instant from which the newest `maxSamples` rows of the window start, or null when all of it fits. */
+  from: Date | null;
+  /** Sessions of the window long enough to be collected, as the store counts them (0 when not asked). */
+  stored: number;
+}
+
+/** Where the newest `maxSamples` rows of the window start. */
+export async function recentStart(ports: Pick<Ports, 'logs'>, opts: RecentStartOptions): Promise<RecentStart> {
   const { window, minSessionDurationMs, maxSamples, pageSize } = opts;
-  if (maxSamples <= 0) return null;
+  if (maxSamples <= 0) return { from: null, stored: 0 };
   const stored = await ports.logs.count({ start: window.start, end: window.end, minSessionDurationMs });
-  if (stored <= maxSamples) return null;
+  if (stored <= maxSamples) return { from: null, stored };
   const step = sliceMs(window);
   let found = 0;
   let sliceEnd = window.end.getTime();
@@ -48,10 +56,10 @@ export async function recentStart(ports: Pick<Ports, 'logs'>, opts: RecentStartO
     }
     if (found + stamps.length >= maxSamples) {
       stamps.sort((a, b) => b - a);
-      return new Date(stamps[maxSamples - found - 1]);
+      return { from: new Date(stamps[maxSamples - found - 1]), stored };
     }
     found += stamps.length;
     sliceEnd = sliceStart;
   }
-  return null;
+  return { from: null, stored };
 }

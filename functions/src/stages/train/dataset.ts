@@ -6,6 +6,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { FEATURE_COLUMNS } from '../../data/features.ts';
+import { sharedFloat32Array } from '../../engine/index.ts';
 import { labelIndex, type TargetEncoding } from '../../models/labels.ts';
 import { putOnce, sha256 } from '../../models/write-once.ts';
 import type { ArtifactStore } from '../../ports/artifact-store.ts';
@@ -59,6 +60,13 @@ function readHeader(record: string[], targets: readonly TargetEncoding[]): { pro
   const missingTargets = targets.filter((t) => !at.has(t.name)).map((t) => t.name);
   if (missingTargets.length) return { problem: [`missing target column${missingTargets.length > 1 ? 's' : ''} ${missingTargets.join(', ')}`, 'TARGETS_MISSING'] };
   return { fIdx: FEATURE_COLUMNS.map((c) => at.get(c)!), tIdx: targets.map((t) => at.get(t.name)!) };
+}
+
+/** `values` copied into shared memory (the training workers read it without another copy). */
+function sharedCopy(values: Float32Array): Float32Array {
+  const out = sharedFloat32Array(values.length);
+  out.set(values);
+  return out;
 }
 
 /**
@@ -138,7 +146,7 @@ export function parseTrainingCsv(text: string, path: string, targets: readonly T
     if (t.kind === 'class') classes[t.name] = (codes[k] as Int32Array).slice(0, rows);
     else vars[t.name] = (codes[k] as Float32Array).slice(0, rows);
   });
-  return { path, sha256: sha256(text), rows, features: FEATURE_COLUMNS, values: values.slice(0, rows * ncol), classes, vars };
+  return { path, sha256: sha256(text), rows, features: FEATURE_COLUMNS, values: sharedCopy(values.subarray(0, rows * ncol)), classes, vars };
 }
 
 /** Read and parse a CSV from the artefact store. */
@@ -192,7 +200,7 @@ export function stratumKeys(table: TrainingTable, targets: readonly TargetEncodi
 /** The rows `rows` of a table as a new table (same columns). */
 export function selectRows(table: TrainingTable, rows: ArrayLike<number>): TrainingTable {
   const ncol = table.features.length;
-  const values = new Float32Array(rows.length * ncol);
+  const values = sharedFloat32Array(rows.length * ncol);
   for (let k = 0; k < rows.length; k++) values.set(table.values.subarray(rows[k] * ncol, rows[k] * ncol + ncol), k * ncol);
   const pick = <A extends Int32Array | Float32Array>(a: A): A => {
     const out = new (a.constructor as { new (n: number): A })(rows.length);

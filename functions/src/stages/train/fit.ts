@@ -4,7 +4,7 @@
  * engine ships and bins it once per worker. The single place where the stage meets the
  * engine's training API.
  */
-import { Booster, trainMany, type MatrixData } from '../../engine/index.ts';
+import { Booster, sharedFloat32Array, trainMany, type MatrixData } from '../../engine/index.ts';
 import type { ModelTraining } from '../../models/manifest.ts';
 import type { EngineParams } from './params.ts';
 
@@ -34,7 +34,8 @@ export interface FitResult {
 /** The given rows (all when null) of row-major values as an engine matrix. */
 export function matrixOf(values: Float32Array, ncol: number, rows: ArrayLike<number> | null): MatrixData {
   if (!rows) return { values, nrow: values.length / ncol, ncol };
-  const out = new Float32Array(rows.length * ncol);
+  // Shared memory: the training workers read it without a copy.
+  const out = sharedFloat32Array(rows.length * ncol);
   for (let k = 0; k < rows.length; k++) out.set(values.subarray(rows[k] * ncol, rows[k] * ncol + ncol), k * ncol);
   return { values: out, nrow: rows.length, ncol };
 }
