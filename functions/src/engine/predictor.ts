@@ -7,6 +7,9 @@
  * first copied "doubled", every value twice — once with a missing value as −∞, once as +∞ — and a
  * split reads the copy that sends a missing value its default way (−∞ is below, +∞ at or above,
  * every split value but −∞ and NaN). Trees with such a split value are walked exactly instead.
+ * Measured on the bundle workload (11 models, 100k rows, one thread): 0.64× the time of a walk
+ * that tests for missing values, four rows at a time. Laying trees out as complete heaps (children
+ * at 2i + 1, 2i + 2, no child index to load) was no faster on top of it, so every tree keeps one layout.
  */
 import type { RegTree } from './tree/regtree.ts';
 
