@@ -16,11 +16,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Booster, DMatrix, evaluate, sharedFloat32Array, trainMany, type TrainJob } from '../functions/src/engine/index.ts';
 import { rng } from '../functions/src/stages/train/random.ts';
+import { predictMany } from '../functions/src/engine/predict-many.ts';
 
 const NCOL = 19;
 const ROUNDS = 100;
 const CLASS_MODELS = 3;
 const REG_MODELS = 8;
+/** Worker threads of the parallel prediction, against native XGBoost's nthread=2. */
+const PREDICT_WORKERS = 2;
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -155,11 +158,22 @@ async function benchSize(n: number, workers: number | undefined, native: boolean
   const boosters = results.map((r) => Booster.loadModel(r.modelJson));
   const dfull = new DMatrix(train.X, n, NCOL);
   const t1 = performance.now();
-  for (const b of boosters) b.predict(dfull);
+  const inProcess = boosters.map((b) => b.predict(dfull));
   const predictMs = performance.now() - t1;
+  // The same predictions across worker threads, pool start-up included (the first parallel call).
+  const t2 = performance.now();
+  const c2 = process.cpuUsage();
+  const parallel = await predictMany(boosters, dfull, { workers: PREDICT_WORKERS });
+  const parallelMs = performance.now() - t2;
+  const c3 = process.cpuUsage(c2);
+  if (!parallel.every((p, m) => Buffer.from(p.buffer, p.byteOffset, p.byteLength).equals(Buffer.from(inProcess[m].buffer, inProcess[m].byteOffset, inProcess[m].byteLength)))) {
+    throw new Error('predictMany differs from Booster.predict');
+  }
+  const nativePredictMs: Record<number, number> = {};
   const dtest = new DMatrix(test.X, nt, NCOL);
   const ours = quality(boosters.map((b) => b.predict(dtest)), test.labels);
   console.log(`\n## ${n} rows × ${NCOL} features (float32 data ${mb(dataBytes)}), 11 models × ${ROUNDS} rounds, held-out ${nt} rows`);
+  console.log(`engine predict: one thread ${predictMs.toFixed(0)} ms; ${PREDICT_WORKERS} workers ${parallelMs.toFixed(0)} ms (cpu ${((c3.user + c3.system) / 1000).toFixed(0)} ms), bit-identical`);
   const row = (name: string, t: number, cpu: number, p: number, q: Quality) =>
     console.log(
       `${name.padEnd(22)} train ${t.toFixed(2).padStart(7)} s (cpu ${cpu.toFixed(1).padStart(6)} s)  predict ${p.toFixed(0).padStart(6)} ms  ` +
@@ -193,6 +207,7 @@ async function benchSize(n: number, workers: number | undefined, native: boolean
         return;
       }
       const r = JSON.parse(res.stdout.trim().split('\n').pop()!) as { train: number; cpu: number; predict: number; rss0: number; peak: number };
+      nativePredictMs[threads] = r.predict;
       const buf = readFileSync(path.join(dir, `native_preds_${threads}.bin`));
       const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
       const preds: Float32Array[] = [];
@@ -224,6 +239,9 @@ async function benchSize(n: number, workers: number | undefined, native: boolean
       }
     }
     printMemory();
+    const vs = (ms: number, threads: number) => (nativePredictMs[threads] ? `×${(ms / nativePredictMs[threads]).toFixed(2)} of native nthread=${threads}` : `(native nthread=${threads} not run)`);
+    const met = nativePredictMs[2] ? (parallelMs <= nativePredictMs[2] ? ': met' : ': NOT met') : '';
+    console.log(`predict: engine one thread ${vs(predictMs, 1)}; engine ${PREDICT_WORKERS} workers ${vs(parallelMs, 2)} (target ≤ 1${met})`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

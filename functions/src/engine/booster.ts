@@ -11,7 +11,8 @@ import { WRITTEN_VERSION } from './model-keys.ts';
 import { getObjective } from './objective/registry.ts';
 import type { Objective } from './objective/objective.ts';
 import { validateParams, type ResolvedParams } from './params.ts';
-import { flattenForest, predictForest, predictLeaves, predictRowForest, type FlatForest } from './predictor.ts';
+import { predictRowForest } from './predict-row.ts';
+import { flattenForest, predictForest, predictLeaves, type FlatForest } from './predictor.ts';
 import type { RegTree } from './tree/regtree.ts';
 
 /** Options of `Booster.predict`. */
@@ -85,9 +86,13 @@ export class Booster {
   predictMargin(data: Float32Array, nrow: number, ncol: number, begin = 0, end = this.numBoostedRounds()): Float32Array {
     const k = this.numGroups;
     const out = new Float32Array(nrow * k).fill(this.baseMargin());
-    this.forest ??= flattenForest(this.trees, this.treeInfo);
-    predictForest(this.forest, begin * k, end * k, data, nrow, ncol, k, out);
+    predictForest(this.flatForest(), begin * k, end * k, data, nrow, ncol, k, out);
     return out;
+  }
+
+  /** The trees flattened for prediction (made on first use, kept until a tree is added). */
+  flatForest(): FlatForest {
+    return (this.forest ??= flattenForest(this.trees, this.treeInfo));
   }
 
   /**
@@ -96,8 +101,7 @@ export class Booster {
    */
   predictRowMargin(row: Float32Array, out: Float32Array = new Float32Array(this.numGroups)): Float32Array {
     out.fill(this.baseMargin(), 0, this.numGroups);
-    this.forest ??= flattenForest(this.trees, this.treeInfo);
-    predictRowForest(this.forest, 0, this.trees.length, row, out);
+    predictRowForest(this.flatForest(), 0, this.trees.length, row, out);
     return out;
   }
 
@@ -118,19 +122,24 @@ export class Booster {
     }
   }
 
-  /** Predictions (probabilities or values; n × K for multi:softprob), margins, or leaf indices. */
-  predict(d: DMatrix, opts: PredictOptions = {}): Float32Array {
-    this.assertCompatible(d);
+  /** The boosting rounds [begin, end) that `iterationRange` selects ([0, 0] or none: all); throws a DataError outside the model. */
+  roundRange(iterationRange: [number, number] = [0, 0]): [number, number] {
     const rounds = this.numBoostedRounds();
-    let [begin, end] = opts.iterationRange ?? [0, 0];
+    let [begin, end] = iterationRange;
     if (begin === 0 && end === 0) end = rounds;
     if (!(Number.isInteger(begin) && Number.isInteger(end) && begin >= 0 && begin <= end && end <= rounds)) {
       throw new DataError(`iterationRange [${begin}, ${end}) is outside the model's ${rounds} rounds`, { stage: 'engine', code: 'BAD_RANGE' });
     }
+    return [begin, end];
+  }
+
+  /** Predictions (probabilities or values; n × K for multi:softprob), margins, or leaf indices. */
+  predict(d: DMatrix, opts: PredictOptions = {}): Float32Array {
+    this.assertCompatible(d);
+    const [begin, end] = this.roundRange(opts.iterationRange);
     if (opts.predLeaf) {
       const k = this.numGroups;
-      this.forest ??= flattenForest(this.trees, this.treeInfo);
-      return predictLeaves(this.forest, begin * k, end * k, d.data, d.nrow, d.ncol);
+      return predictLeaves(this.flatForest(), begin * k, end * k, d.data, d.nrow, d.ncol);
     }
     const margin = this.predictMargin(d.data, d.nrow, d.ncol, begin, end);
     if (opts.outputMargin) return margin;

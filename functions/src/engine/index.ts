@@ -10,4 +10,5 @@ export { validateParams, OBJECTIVES, METRICS, PARAM_ALIASES, type BoosterParams,
 export { IMPORTANCE_TYPES, type ImportanceType } from './importance.ts';
 export { K as MODEL_KEYS } from './model-keys.ts';
 export { trainMany, sharedFloat32Array, type TrainJob, type TrainManyOptions, type MatrixData, type ManyResult } from './train-many.ts';
-export { predictOnWorker } from './predict-on-worker.ts';
+export { predictMany, MIN_PARALLEL_TREE_WALKS, type PredictManyOptions } from './predict-many.ts';
+export { closePredictPool } from './predict-pool.ts';

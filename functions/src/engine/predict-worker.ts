@@ -1,14 +1,13 @@
-/** Worker thread of `predictOnWorker`: loads the models it is given and predicts one shared matrix. */
-import { parentPort, workerData } from 'node:worker_threads';
-import { Booster } from './booster.ts';
-import { DMatrix } from './data/dmatrix.ts';
+/** Worker thread of the prediction pool: predicts the row ranges it is sent, one at a time. */
+import { parentPort } from 'node:worker_threads';
+import type { ChunkJob } from './predict-pool.ts';
+import { predictRows } from './predict-rows.ts';
 
-const { models, values, nrow, ncol } = workerData as { models: Record<string, string>; values: Float32Array; nrow: number; ncol: number };
-try {
-  const dm = new DMatrix(values, nrow, ncol);
-  const out: Record<string, Float32Array> = {};
-  for (const [name, text] of Object.entries(models)) out[name] = Booster.loadModel(text).predict(dm);
-  parentPort!.postMessage({ out }, Object.values(out).map((a) => a.buffer as ArrayBuffer));
-} catch (err) {
-  parentPort!.postMessage({ error: (err as Error).message });
-}
+parentPort!.on('message', (job: ChunkJob) => {
+  try {
+    const out = job.tasks.map((t) => predictRows(t, job.values, job.ncol, job.r0, job.r1));
+    parentPort!.postMessage({ out }, out.map((a) => a.buffer as ArrayBuffer));
+  } catch (err) {
+    parentPort!.postMessage({ error: (err as Error).message });
+  }
+});

@@ -2,6 +2,14 @@
  * Batch prediction (XGBoost's CPU predictor): the trees are flattened once into typed arrays
  * and rows are walked in blocks, one tree at a time over the block so the tree stays in cache.
  * Margins accumulate in float32, base margin first and then tree by tree, as XGBoost does.
+ *
+ * A split is decided with one comparison and no test for missing values: each block of rows is
+ * first copied "doubled", every value twice — once with a missing value as −∞, once as +∞ — and a
+ * split reads the copy that sends a missing value its default way (−∞ is below, +∞ at or above,
+ * every split value but −∞ and NaN). Trees with such a split value are walked exactly instead.
+ * Measured on the bundle workload (11 models, 100k rows, one thread): 0.64× the time of a walk
+ * that tests for missing values, four rows at a time. Laying trees out as complete heaps (children
+ * at 2i + 1, 2i + 2, no child index to load) was no faster on top of it, so every tree keeps one layout.
  */
 import type { RegTree } from './tree/regtree.ts';
 
@@ -14,8 +22,10 @@ export interface FlatForest {
   readonly treeOffset: Int32Array;
   /** Steps from the root to the deepest leaf, per tree. */
   readonly depth: Int32Array;
-  /** Per node: [left child (right = left + 1; a leaf points to itself), feature, 1 if missing goes right]. */
-  readonly nodes: Int32Array;
+  /** Left child per node (the right child is next to it); a leaf points to itself. */
+  readonly left: Int32Array;
+  /** Per node, where its value is in a doubled row: 2 × feature, + 1 when a missing value goes right. */
+  readonly key: Int32Array;
   /** Split condition; NaN for leaves so that no comparison moves a row off its leaf. */
   readonly threshold: Float32Array;
   /** Leaf value (0 for inner nodes). */
@@ -24,6 +34,8 @@ export interface FlatForest {
   readonly localId: Int32Array;
   /** Class group of each tree. */
   readonly group: Int32Array;
+  /** 1 for a tree with a split value of −∞ or NaN, which a doubled row cannot decide: it is walked with `exactLeaf`. */
+  readonly exact: Uint8Array;
 }
 
 /** Flatten trees (with their class groups) for prediction. */
@@ -32,7 +44,9 @@ export function flattenForest(trees: readonly RegTree[], treeInfo: readonly numb
   for (const t of trees) total += t.numNodes;
   const treeOffset = new Int32Array(trees.length + 1);
   const depth = new Int32Array(trees.length);
-  const nodes = new Int32Array(total * 3);
+  const exact = new Uint8Array(trees.length);
+  const left = new Int32Array(total);
+  const key = new Int32Array(total);
   const threshold = new Float32Array(total);
   const leaf = new Float32Array(total);
   const localId = new Int32Array(total);
@@ -54,15 +68,15 @@ export function flattenForest(trees: readonly RegTree[], treeInfo: readonly numb
       localId[at] = n;
       if (level[q] > maxDepth) maxDepth = level[q];
       if (t.leftChildren[n] === -1) {
-        nodes[at * 3] = at;
+        left[at] = at;
         threshold[at] = NaN;
         leaf[at] = t.splitConditions[n];
         continue;
       }
-      nodes[at * 3] = next;
-      nodes[at * 3 + 1] = t.splitIndices[n];
-      nodes[at * 3 + 2] = t.defaultLeft[n] ? 0 : 1;
+      left[at] = next;
+      key[at] = 2 * t.splitIndices[n] + (t.defaultLeft[n] ? 0 : 1);
       threshold[at] = t.splitConditions[n];
+      if (!(threshold[at] > -Infinity)) exact[i] = 1;
       next += 2;
       queue.push(t.leftChildren[n], t.rightChildren[n]);
       level.push(level[q] + 1, level[q] + 1);
@@ -71,127 +85,194 @@ export function flattenForest(trees: readonly RegTree[], treeInfo: readonly numb
     o += queue.length;
   });
   treeOffset[trees.length] = o;
-  return { treeOffset, depth, nodes, threshold, leaf, localId, group: Int32Array.from(treeInfo) };
+  return { treeOffset, depth, left, key, threshold, leaf, localId, group: Int32Array.from(treeInfo), exact };
 }
 
+/**
+ * The flat node of the leaf tree `root` sends one row to (`data[base + feature]`), by XGBoost's
+ * own rule: missing takes the default child, else right unless `value < split`. One branch per
+ * level; for the rare trees the doubled rows cannot walk, and for leaf indices.
+ */
+export function exactLeaf(forest: FlatForest, root: number, data: Float32Array, base: number): number {
+  const { left, key, threshold } = forest;
+  let n = root;
+  while (left[n] !== n) {
+    const k = key[n];
+    const v = data[base + (k >> 1)];
+    n = left[n] + (v !== v ? k & 1 : +!(v < threshold[n]));
+  }
+  return n;
+}
+
+/** Write `count` values of `data` from `from` into `out` doubled: [v or −∞ when missing, v or +∞ when missing]. */
+export function doubleValues(data: Float32Array, from: number, count: number, out: Float32Array): void {
+  for (let i = 0; i < count; i++) {
+    const v = data[from + i];
+    if (v !== v) {
+      out[2 * i] = -Infinity;
+      out[2 * i + 1] = Infinity;
+    } else {
+      out[2 * i] = v;
+      out[2 * i + 1] = v;
+    }
+  }
+}
+
+/** Rows per block: the block's doubled values stay in L1 while every tree walks it (32–512 measured alike). */
 const BLOCK = 64;
+
+/**
+ * From this many trees a prediction doubles its rows; fewer (training adds a round at a time to its
+ * evaluation margins) walk the rows as they are, testing for missing values at every step. Doubling
+ * costs about as much as walking 6–9 trees (bundle models, 20k rows: 1 tree 3× slower doubled).
+ */
+const DOUBLE_FROM_TREES = 8;
 
 /** Add trees [t0, t1) to `margin` (n × groups, row-major); tree t adds to group `forest.group[t]`. */
 export function predictForest(forest: FlatForest, t0: number, t1: number, data: Float32Array, nrow: number, ncol: number, groups: number, margin: Float32Array): void {
-  const { treeOffset, depth, nodes, threshold, leaf, group } = forest;
-  for (let r0 = 0; r0 < nrow; r0 += BLOCK) {
-    const r1 = Math.min(nrow, r0 + BLOCK);
+  const { treeOffset, leaf, group, exact } = forest;
+  if (t1 - t0 < DOUBLE_FROM_TREES) {
     for (let t = t0; t < t1; t++) {
-      const root = treeOffset[t];
-      const steps = depth[t];
       const g = group[t];
-      let r = r0;
-      // Four rows at a time: four independent walks keep the CPU busy while loads are in flight.
-      for (; r + 4 <= r1; r += 4) {
-        const b0 = r * ncol;
-        const b1 = b0 + ncol;
-        const b2 = b1 + ncol;
-        const b3 = b2 + ncol;
-        let n0 = root;
-        let n1 = root;
-        let n2 = root;
-        let n3 = root;
-        for (let k = 0; k < steps; k++) {
-          const a0 = n0 * 3;
-          const a1 = n1 * 3;
-          const a2 = n2 * 3;
-          const a3 = n3 * 3;
-          const v0 = data[b0 + nodes[a0 + 1]];
-          const v1 = data[b1 + nodes[a1 + 1]];
-          const v2 = data[b2 + nodes[a2 + 1]];
-          const v3 = data[b3 + nodes[a3 + 1]];
-          n0 = nodes[a0] + (+(v0 >= threshold[n0]) | (+(v0 !== v0) & nodes[a0 + 2]));
-          n1 = nodes[a1] + (+(v1 >= threshold[n1]) | (+(v1 !== v1) & nodes[a1 + 2]));
-          n2 = nodes[a2] + (+(v2 >= threshold[n2]) | (+(v2 !== v2) & nodes[a2 + 2]));
-          n3 = nodes[a3] + (+(v3 >= threshold[n3]) | (+(v3 !== v3) & nodes[a3 + 2]));
-        }
-        margin[r * groups + g] += leaf[n0];
-        margin[(r + 1) * groups + g] += leaf[n1];
-        margin[(r + 2) * groups + g] += leaf[n2];
-        margin[(r + 3) * groups + g] += leaf[n3];
-      }
-      for (; r < r1; r++) {
-        const base = r * ncol;
-        let nid = root;
-        for (let k = 0; k < steps; k++) {
-          const at = nid * 3;
-          const v = data[base + nodes[at + 1]];
-          // Right when v >= split, or when v is missing and missing goes right.
-          nid = nodes[at] + (+(v >= threshold[nid]) | (+(v !== v) & nodes[at + 2]));
-        }
-        margin[r * groups + g] += leaf[nid];
-      }
+      if (!exact[t]) walkRows(forest, t, data, nrow, ncol, margin, g, groups);
+      else for (let r = 0; r < nrow; r++) margin[r * groups + g] += leaf[exactLeaf(forest, treeOffset[t], data, r * ncol)];
+    }
+    return;
+  }
+  const x = new Float32Array(BLOCK * 2 * ncol);
+  for (let r0 = 0; r0 < nrow; r0 += BLOCK) {
+    const m = Math.min(BLOCK, nrow - r0);
+    doubleValues(data, r0 * ncol, m * ncol, x);
+    for (let t = t0; t < t1; t++) {
+      const g = group[t];
+      if (!exact[t]) walkBlock(forest, t, x, 2 * ncol, m, margin, r0 * groups + g, groups);
+      else for (let r = r0; r < r0 + m; r++) margin[r * groups + g] += leaf[exactLeaf(forest, treeOffset[t], data, r * ncol)];
     }
   }
 }
 
 /**
- * Add trees [t0, t1) to the margins of one row (`margin[group]`). One row's walk down a tree is a
- * chain of dependent loads, so walking the trees one by one waits on memory at every step; four
- * trees walked together overlap those waits (the serving path predicts one session at a time).
- * Leaf values are added in tree order, so the margins equal `predictForest`'s bit for bit.
+ * Add tree t's leaf values for the `m` doubled rows of `x` to `margin[at + i × groups]`. A
+ * function of its own, called per block and tree: V8 optimizes it after a few calls, where one
+ * long call over all rows would run a model or two in slower code when V8 re-tiers it (measured:
+ * two of the bundle's models 7× slower at the third prediction).
  */
-export function predictRowForest(forest: FlatForest, t0: number, t1: number, row: Float32Array, margin: Float32Array): void {
-  const { treeOffset, depth, nodes, threshold, leaf, group } = forest;
-  let t = t0;
-  for (; t + 4 <= t1; t += 4) {
-    let n0 = treeOffset[t];
-    let n1 = treeOffset[t + 1];
-    let n2 = treeOffset[t + 2];
-    let n3 = treeOffset[t + 3];
-    // Leaves loop to themselves, so walking the deepest tree's steps is safe for all four.
-    const steps = Math.max(depth[t], depth[t + 1], depth[t + 2], depth[t + 3]);
+function walkBlock(forest: FlatForest, t: number, x: Float32Array, stride: number, m: number, margin: Float32Array, at: number, groups: number): void {
+  const { left, key, threshold, leaf } = forest;
+  const root = forest.treeOffset[t];
+  const steps = forest.depth[t];
+  let i = 0;
+  // Eight rows at a time: eight independent walks keep the CPU busy while loads are in flight
+  // (on the bundle workload 8 beat 4, 6, 10, 12 and 16).
+  for (; i + 8 <= m; i += 8) {
+    const b0 = i * stride;
+    const b1 = b0 + stride;
+    const b2 = b1 + stride;
+    const b3 = b2 + stride;
+    const b4 = b3 + stride;
+    const b5 = b4 + stride;
+    const b6 = b5 + stride;
+    const b7 = b6 + stride;
+    let n0 = root;
+    let n1 = root;
+    let n2 = root;
+    let n3 = root;
+    let n4 = root;
+    let n5 = root;
+    let n6 = root;
+    let n7 = root;
     for (let k = 0; k < steps; k++) {
-      const a0 = n0 * 3;
-      const a1 = n1 * 3;
-      const a2 = n2 * 3;
-      const a3 = n3 * 3;
-      const v0 = row[nodes[a0 + 1]];
-      const v1 = row[nodes[a1 + 1]];
-      const v2 = row[nodes[a2 + 1]];
-      const v3 = row[nodes[a3 + 1]];
-      n0 = nodes[a0] + (+(v0 >= threshold[n0]) | (+(v0 !== v0) & nodes[a0 + 2]));
-      n1 = nodes[a1] + (+(v1 >= threshold[n1]) | (+(v1 !== v1) & nodes[a1 + 2]));
-      n2 = nodes[a2] + (+(v2 >= threshold[n2]) | (+(v2 !== v2) & nodes[a2 + 2]));
-      n3 = nodes[a3] + (+(v3 >= threshold[n3]) | (+(v3 !== v3) & nodes[a3 + 2]));
+      const v0 = x[b0 + key[n0]];
+      const v1 = x[b1 + key[n1]];
+      const v2 = x[b2 + key[n2]];
+      const v3 = x[b3 + key[n3]];
+      const v4 = x[b4 + key[n4]];
+      const v5 = x[b5 + key[n5]];
+      const v6 = x[b6 + key[n6]];
+      const v7 = x[b7 + key[n7]];
+      n0 = left[n0] + +(v0 >= threshold[n0]);
+      n1 = left[n1] + +(v1 >= threshold[n1]);
+      n2 = left[n2] + +(v2 >= threshold[n2]);
+      n3 = left[n3] + +(v3 >= threshold[n3]);
+      n4 = left[n4] + +(v4 >= threshold[n4]);
+      n5 = left[n5] + +(v5 >= threshold[n5]);
+      n6 = left[n6] + +(v6 >= threshold[n6]);
+      n7 = left[n7] + +(v7 >= threshold[n7]);
     }
-    margin[group[t]] += leaf[n0];
-    margin[group[t + 1]] += leaf[n1];
-    margin[group[t + 2]] += leaf[n2];
-    margin[group[t + 3]] += leaf[n3];
+    const r = at + i * groups;
+    margin[r] += leaf[n0];
+    margin[r + groups] += leaf[n1];
+    margin[r + 2 * groups] += leaf[n2];
+    margin[r + 3 * groups] += leaf[n3];
+    margin[r + 4 * groups] += leaf[n4];
+    margin[r + 5 * groups] += leaf[n5];
+    margin[r + 6 * groups] += leaf[n6];
+    margin[r + 7 * groups] += leaf[n7];
   }
-  for (; t < t1; t++) {
-    let nid = treeOffset[t];
-    for (let k = 0, steps = depth[t]; k < steps; k++) {
-      const at = nid * 3;
-      const v = row[nodes[at + 1]];
-      nid = nodes[at] + (+(v >= threshold[nid]) | (+(v !== v) & nodes[at + 2]));
+  for (; i < m; i++) {
+    const b = i * stride;
+    let n = root;
+    for (let k = 0; k < steps; k++) n = left[n] + +(x[b + key[n]] >= threshold[n]);
+    margin[at + i * groups] += leaf[n];
+  }
+}
+
+/**
+ * Add tree t's leaf values for all rows of the plain `data` to `margin[r × groups + g]`, four rows
+ * at a time; a step goes right when v >= split, or when v is missing and missing goes right.
+ */
+function walkRows(forest: FlatForest, t: number, data: Float32Array, nrow: number, ncol: number, margin: Float32Array, g: number, groups: number): void {
+  const { left, key, threshold, leaf } = forest;
+  const root = forest.treeOffset[t];
+  const steps = forest.depth[t];
+  let r = 0;
+  for (; r + 4 <= nrow; r += 4) {
+    const b0 = r * ncol;
+    const b1 = b0 + ncol;
+    const b2 = b1 + ncol;
+    const b3 = b2 + ncol;
+    let n0 = root;
+    let n1 = root;
+    let n2 = root;
+    let n3 = root;
+    for (let k = 0; k < steps; k++) {
+      const k0 = key[n0];
+      const k1 = key[n1];
+      const k2 = key[n2];
+      const k3 = key[n3];
+      const v0 = data[b0 + (k0 >> 1)];
+      const v1 = data[b1 + (k1 >> 1)];
+      const v2 = data[b2 + (k2 >> 1)];
+      const v3 = data[b3 + (k3 >> 1)];
+      n0 = left[n0] + (+(v0 >= threshold[n0]) | (+(v0 !== v0) & k0));
+      n1 = left[n1] + (+(v1 >= threshold[n1]) | (+(v1 !== v1) & k1));
+      n2 = left[n2] + (+(v2 >= threshold[n2]) | (+(v2 !== v2) & k2));
+      n3 = left[n3] + (+(v3 >= threshold[n3]) | (+(v3 !== v3) & k3));
     }
-    margin[group[t]] += leaf[nid];
+    margin[r * groups + g] += leaf[n0];
+    margin[(r + 1) * groups + g] += leaf[n1];
+    margin[(r + 2) * groups + g] += leaf[n2];
+    margin[(r + 3) * groups + g] += leaf[n3];
+  }
+  for (; r < nrow; r++) {
+    const base = r * ncol;
+    let n = root;
+    for (let k = 0; k < steps; k++) {
+      const kk = key[n];
+      const v = data[base + (kk >> 1)];
+      n = left[n] + (+(v >= threshold[n]) | (+(v !== v) & kk));
+    }
+    margin[r * groups + g] += leaf[n];
   }
 }
 
 /** The model's leaf id reached by every row in trees [t0, t1), as n × (t1 − t0) row-major. */
 export function predictLeaves(forest: FlatForest, t0: number, t1: number, data: Float32Array, nrow: number, ncol: number): Float32Array {
-  const { treeOffset, depth, nodes, threshold, localId } = forest;
+  const { treeOffset, localId } = forest;
   const ntree = t1 - t0;
   const out = new Float32Array(nrow * ntree);
   for (let r = 0; r < nrow; r++) {
-    const base = r * ncol;
-    for (let t = t0; t < t1; t++) {
-      let nid = treeOffset[t];
-      for (let k = 0, steps = depth[t]; k < steps; k++) {
-        const at = nid * 3;
-        const v = data[base + nodes[at + 1]];
-        nid = nodes[at] + (+(v >= threshold[nid]) | (+(v !== v) & nodes[at + 2]));
-      }
-      out[r * ntree + (t - t0)] = localId[nid];
-    }
+    for (let t = t0; t < t1; t++) out[r * ntree + (t - t0)] = localId[exactLeaf(forest, treeOffset[t], data, r * ncol)];
   }
   return out;
 }

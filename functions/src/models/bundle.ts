@@ -3,7 +3,7 @@
  * JSON model per target, reference statistics, then `manifest.json` last (with a sha256 of
  * every file). Reading verifies the digests, so a torn or edited bundle is refused.
  */
-import { Booster, DMatrix, predictOnWorker } from '../engine/index.ts';
+import { Booster, DMatrix, predictMany, type PredictManyOptions } from '../engine/index.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import { DataError } from '../shared/errors.ts';
 import { LabelsSchema, type Labels } from './labels.ts';
@@ -127,9 +127,13 @@ export function predictBundle(
   return out;
 }
 
-/** `predictBundle` on a worker thread (the same numbers), so a second version predicts on another core. */
-export async function predictBundleOnWorker(bundle: Pick<LoadedBundle, 'scaler' | 'labels' | 'modelTexts'>, values: Float32Array, nrow: number): Promise<BundlePredictions> {
-  const scaled = applyScaler(bundle.scaler, values, nrow);
-  const texts = Object.fromEntries(bundle.labels.targets.map((t) => [t.name, bundle.modelTexts[t.name]]));
-  return await predictOnWorker(texts, scaled, nrow, bundle.scaler.features.length);
+/**
+ * `predictBundle` with the rows split across worker threads (the same numbers): a large table
+ * predicts on every core; a small one stays in-process (see `predictMany`).
+ */
+export async function predictBundleParallel(bundle: Pick<LoadedBundle, 'scaler' | 'labels' | 'boosters'>, values: Float32Array, nrow: number, opts: Pick<PredictManyOptions, 'workers' | 'parallelFrom'> = {}): Promise<BundlePredictions> {
+  const dm = new DMatrix(applyScaler(bundle.scaler, values, nrow), nrow, bundle.scaler.features.length);
+  const targets = bundle.labels.targets;
+  const preds = await predictMany(targets.map((t) => bundle.boosters[t.name]), dm, opts);
+  return Object.fromEntries(targets.map((t, i) => [t.name, preds[i]]));
 }

@@ -4,19 +4,12 @@
  * compare them. Exporting the report is a separate step (export-report.ts).
  */
 import type { RetrainingConfig } from '../../config/schema.ts';
-import { predictBundleOnWorker } from '../../models/bundle.ts';
 import type { ArtifactStore } from '../../ports/index.ts';
 import type { DataSource, TrainingTable } from '../train/dataset.ts';
-import { readEvaluationData, scoreVersion } from '../evaluate/evaluate.ts';
+import { readEvaluationData, scoreVersionParallel } from '../evaluate/evaluate.ts';
 import { resolveModel, type ResolvedModel } from '../evaluate/model-ref.ts';
 import { compareScored, type ComparedSide } from './compare.ts';
 import type { ComparisonReport } from './comparison-report.ts';
-
-/**
- * From this many rows the second version predicts on a worker thread: below, starting the worker
- * and parsing the models again there (≈ 0.3 s) costs more than it saves.
- */
-export const PARALLEL_PREDICTION_ROWS = 20_000;
 
 /** Options of `compareModels`. */
 export interface CompareModelsOptions {
@@ -41,10 +34,9 @@ export async function compareModels(store: ArtifactStore, config: RetrainingConf
   };
   const tableA = await tableFor(a);
   const tableB = await tableFor(b);
-  // Large data: B predicts on a worker while A predicts here (two cores, the same numbers).
-  const onWorker = tableB.rows >= PARALLEL_PREDICTION_ROWS ? predictBundleOnWorker(b.bundle, tableB.values, tableB.rows) : null;
-  const sideA: ComparedSide = { model: a, scored: scoreVersion(a.bundle, a.source, tableA, { now: opts.now }) };
-  const sideB: ComparedSide = { model: b, scored: scoreVersion(b.bundle, b.source, tableB, { now: opts.now, predictions: onWorker ? await onWorker : undefined }) };
+  // Large data: each version predicts on every core, one after the other (the same numbers).
+  const sideA: ComparedSide = { model: a, scored: await scoreVersionParallel(a.bundle, a.source, tableA, { now: opts.now }) };
+  const sideB: ComparedSide = { model: b, scored: await scoreVersionParallel(b.bundle, b.source, tableB, { now: opts.now }) };
   const report = compareScored(sideA, sideB, { alpha: config.validation.performanceTests.significanceLevel, seed: config.training.seed, now: opts.now, resamples: opts.resamples });
   return { report, a: sideA, b: sideB };
 }

@@ -5,7 +5,7 @@
  */
 import { FEATURE_COLUMNS, FEATURE_NAMES } from '../../data/features.ts';
 import type { Booster } from '../../engine/index.ts';
-import { predictBundle, type BundlePredictions, type LoadedBundle } from '../../models/bundle.ts';
+import { predictBundle, predictBundleParallel, type BundlePredictions, type LoadedBundle } from '../../models/bundle.ts';
 import type { ArtifactStore } from '../../ports/index.ts';
 import { readSource, type DataSource, type TrainingTable } from '../train/dataset.ts';
 import { summarize } from '../train/metrics.ts';
@@ -71,6 +71,11 @@ export function scoreVersion(bundle: LoadedBundle, source: string, table: Traini
   return { report, predictions, scores };
 }
 
+/** `scoreVersion` with the predictions made across worker threads (the same numbers; a small table stays in-process). */
+export async function scoreVersionParallel(bundle: LoadedBundle, source: string, table: TrainingTable, opts: { now: Date; latencyRepeats?: number }): Promise<ScoredVersion> {
+  return scoreVersion(bundle, source, table, { ...opts, predictions: await predictBundleParallel(bundle, table.values, table.rows) });
+}
+
 /** Read a CSV for a version: its own label encodings; an empty target cell is skipped and counted. */
 export async function readEvaluationData(store: ArtifactStore, data: DataSource, bundle: LoadedBundle): Promise<TrainingTable> {
   return await readSource(store, data, bundle.labels.targets, { missingTargets: 'skip' });
@@ -79,5 +84,5 @@ export async function readEvaluationData(store: ArtifactStore, data: DataSource,
 /** `retrain evaluate`: score a resolved version on a data source. */
 export async function evaluateModel(store: ArtifactStore, model: ResolvedModel, data: DataSource, opts: { now: Date }): Promise<ScoredVersion> {
   const table = await readEvaluationData(store, data, model.bundle);
-  return scoreVersion(model.bundle, model.source, table, opts);
+  return await scoreVersionParallel(model.bundle, model.source, table, opts);
 }

@@ -15,7 +15,7 @@ import { ConflictError, DataError } from '../../shared/errors.ts';
 import { compareScored } from '../compare/compare.ts';
 import { exportComparisonReport } from '../compare/export-report.ts';
 import type { ComparisonReport } from '../compare/comparison-report.ts';
-import { scoreVersion } from '../evaluate/evaluate.ts';
+import { scoreVersionParallel } from '../evaluate/evaluate.ts';
 import { resolveModel, type ResolvedModel } from '../evaluate/model-ref.ts';
 import { loadTrainingCsv, selectRows, stratumKeys, type TrainingTable } from '../train/dataset.ts';
 import { stratifiedSplit } from '../train/split.ts';
@@ -73,8 +73,8 @@ export async function compareOnHeldOut(store: ArtifactStore, config: RetrainingC
   const candidate = await resolveModel(store, config, opts.candidate);
   const against = await resolveModel(store, config, opts.against);
   const { heldOut } = await heldOutRows(store, config, candidate.bundle);
-  const a = { model: against, scored: scoreVersion(against.bundle, against.source, heldOut, { now: opts.now }) };
-  const b = { model: candidate, scored: scoreVersion(candidate.bundle, candidate.source, heldOut, { now: opts.now }) };
+  const a = { model: against, scored: await scoreVersionParallel(against.bundle, against.source, heldOut, { now: opts.now }) };
+  const b = { model: candidate, scored: await scoreVersionParallel(candidate.bundle, candidate.source, heldOut, { now: opts.now }) };
   const cmp = compareScored(a, b, { alpha: config.validation.performanceTests.significanceLevel, seed: config.training.seed, now: opts.now });
   return await exportComparisonReport(cmp, { kind: 'store', store, prefix: opts.prefix }, { plots: opts.plots ?? true });
 }
@@ -92,11 +92,11 @@ export async function validateVersion(store: ArtifactStore, config: RetrainingCo
   const current = await registry.current();
   const servingVersion = candidate.bundle.manifest.parentVersion ?? (current && current.pointer.version !== opts.version ? current.pointer.version : null);
   const serving: ResolvedModel | null = servingVersion ? await resolveModel(store, config, servingVersion) : null;
-  const scoredB = scoreVersion(candidate.bundle, candidate.source, heldOut, { now: opts.now });
+  const scoredB = await scoreVersionParallel(candidate.bundle, candidate.source, heldOut, { now: opts.now });
   let comparison: ComparisonReport | null = null;
   let reportPath: string | null = null;
   if (serving && JSON.stringify(serving.bundle.labels.targets) === JSON.stringify(candidate.bundle.labels.targets)) {
-    const scoredA = scoreVersion(serving.bundle, serving.source, heldOut, { now: opts.now });
+    const scoredA = await scoreVersionParallel(serving.bundle, serving.source, heldOut, { now: opts.now });
     comparison = compareScored({ model: { ...serving, ref: servingVersion! }, scored: scoredA }, { model: { ...candidate, ref: opts.version }, scored: scoredB }, { alpha: config.validation.performanceTests.significanceLevel, seed: config.training.seed, now: opts.now });
     const prefix = `${config.pipeline.layout.reportsPrefix}/${opts.runId}`;
     comparison = await exportComparisonReport(comparison, { kind: 'store', store, prefix }, { plots: opts.plots ?? true });
