@@ -9,6 +9,7 @@ export { evaluate, MAXIMIZE_METRICS, type EvaluateOptions } from './metrics.ts';
 export { validateParams, OBJECTIVES, METRICS, PARAM_ALIASES, type BoosterParams, type ResolvedParams } from './params.ts';
 export { IMPORTANCE_TYPES, type ImportanceType } from './importance.ts';
 export { K as MODEL_KEYS } from './model-keys.ts';
-export { trainMany, sharedFloat32Array, type TrainJob, type TrainManyOptions, type MatrixData, type ManyResult } from './train-many.ts';
+export { trainMany, type TrainJob, type TrainManyOptions, type MatrixData, type ManyResult } from './train-many.ts';
 export { predictMany, MIN_PARALLEL_TREE_WALKS, type PredictManyOptions } from './predict-many.ts';
 export { closePredictPool } from './predict-pool.ts';
+export { inSharedMemory, sharedFloat32Array } from './shared-memory.ts';

@@ -10,6 +10,7 @@ import type { DMatrix } from './data/dmatrix.ts';
 import { runChunk } from './predict-pool.ts';
 import type { ForestTask } from './predict-rows.ts';
 import type { FlatForest } from './predictor.ts';
+import { inSharedMemory } from './shared-memory.ts';
 
 /** Options of `predictMany`. */
 export interface PredictManyOptions {
@@ -53,7 +54,7 @@ export async function predictMany(boosters: readonly Booster[], d: DMatrix, opts
  */
 export async function predictOnWorkers(tasks: readonly ForestTask[], values: Float32Array, nrow: number, ncol: number, workers: number): Promise<Float32Array[]> {
   const chunks = Math.min(Math.max(1, workers), nrow);
-  const shared = toShared(values.subarray(0, nrow * ncol));
+  const shared = inSharedMemory(values.subarray(0, nrow * ncol));
   const sharedTasks = tasks.map((t) => ({ ...t, forest: sharedForest(t.forest) }));
   const bounds = Array.from({ length: chunks + 1 }, (_, c) => Math.floor((c * nrow) / chunks));
   const parts = await Promise.all(Array.from({ length: chunks }, (_, c) => runChunk({ values: shared, ncol, r0: bounds[c], r1: bounds[c + 1], tasks: sharedTasks }, chunks)));
@@ -64,13 +65,6 @@ export async function predictOnWorkers(tasks: readonly ForestTask[], values: Flo
     parts.forEach((p, c) => out.set(p[m], bounds[c] * width));
     return out;
   });
-}
-
-function toShared(values: Float32Array): Float32Array {
-  if (values.buffer instanceof SharedArrayBuffer) return values;
-  const s = new Float32Array(new SharedArrayBuffer(values.byteLength));
-  s.set(values);
-  return s;
 }
 
 /** Shared copies of flat forests, made once per forest (a booster keeps its forest until a tree is added). */

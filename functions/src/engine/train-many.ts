@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { ConfigError, DataError } from '../shared/errors.ts';
 import { buildGradientIndex } from './data/gradient-index.ts';
 import { validateParams, type BoosterParams } from './params.ts';
+import { inSharedMemory } from './shared-memory.ts';
 import { matrixCache, runJob, type BinsSpec, type JobSpec, type MatrixSpec, type ManyResult } from './train-job.ts';
 
 /** A dense matrix as plain arrays (row-major float32, NaN = missing). */
@@ -68,21 +69,6 @@ const WORKER_YOUNG_GENERATION_MB = 4;
  */
 const WORKER_OLD_GENERATION_MB = 40;
 
-/**
- * A zeroed Float32Array in shared memory. Matrices built in one (as the dataset reader does) go
- * to the training workers as they are; any other matrix is copied into one first.
- */
-export function sharedFloat32Array(length: number): Float32Array {
-  return new Float32Array(new SharedArrayBuffer(length * 4));
-}
-
-function shared(values: Float32Array): Float32Array {
-  if (values.buffer instanceof SharedArrayBuffer) return values;
-  const s = sharedFloat32Array(values.length);
-  s.set(values);
-  return s;
-}
-
 /** Train every job, on worker threads when there is more than one job and worker. */
 export async function trainMany(jobs: TrainJob[], opts: TrainManyOptions = {}): Promise<ManyResult[]> {
   const total = jobs.length;
@@ -95,7 +81,7 @@ export async function trainMany(jobs: TrainJob[], opts: TrainManyOptions = {}): 
     if (id === undefined) {
       id = matrices.length;
       ids.set(m.values, id);
-      matrices.push({ values: workers > 1 ? shared(m.values) : m.values, nrow: m.nrow, ncol: m.ncol, featureNames: m.featureNames });
+      matrices.push({ values: workers > 1 ? inSharedMemory(m.values) : m.values, nrow: m.nrow, ncol: m.ncol, featureNames: m.featureNames });
     }
     return id;
   };

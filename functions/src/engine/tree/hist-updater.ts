@@ -70,7 +70,7 @@ export class HistUpdater {
     this.partitioner = new RowPartitioner(gidx);
     this.pool = new HistogramPool(gidx.totalBins, memory);
     const k = kernels(memory);
-    this.histKernel = gidx.index instanceof Uint16Array ? k.hist_u16 : k.hist_u32;
+    this.histKernel = gidx.index.BYTES_PER_ELEMENT === 2 ? k.hist_u16 : k.hist_u32;
   }
 
   /** Add the rows `rows[begin..end)` (row ids into the matrix) into `hist`, zeroed by the caller. */

@@ -6,7 +6,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { FEATURE_COLUMNS } from '../../data/features.ts';
-import { sharedFloat32Array } from '../../engine/index.ts';
+import { inSharedMemory, sharedFloat32Array } from '../../engine/index.ts';
 import { labelIndex, type TargetEncoding } from '../../models/labels.ts';
 import { putOnce, sha256 } from '../../models/write-once.ts';
 import type { ArtifactStore } from '../../ports/artifact-store.ts';
@@ -60,13 +60,6 @@ function readHeader(record: string[], targets: readonly TargetEncoding[]): { pro
   const missingTargets = targets.filter((t) => !at.has(t.name)).map((t) => t.name);
   if (missingTargets.length) return { problem: [`missing target column${missingTargets.length > 1 ? 's' : ''} ${missingTargets.join(', ')}`, 'TARGETS_MISSING'] };
   return { fIdx: FEATURE_COLUMNS.map((c) => at.get(c)!), tIdx: targets.map((t) => at.get(t.name)!) };
-}
-
-/** `values` copied into shared memory (the training workers read it without another copy). */
-function sharedCopy(values: Float32Array): Float32Array {
-  const out = sharedFloat32Array(values.length);
-  out.set(values);
-  return out;
 }
 
 /**
@@ -146,7 +139,7 @@ export function parseTrainingCsv(text: string, path: string, targets: readonly T
     if (t.kind === 'class') classes[t.name] = (codes[k] as Int32Array).slice(0, rows);
     else vars[t.name] = (codes[k] as Float32Array).slice(0, rows);
   });
-  return { path, sha256: sha256(text), rows, features: FEATURE_COLUMNS, values: sharedCopy(values.subarray(0, rows * ncol)), classes, vars };
+  return { path, sha256: sha256(text), rows, features: FEATURE_COLUMNS, values: inSharedMemory(values.subarray(0, rows * ncol)), classes, vars };
 }
 
 /** Read and parse a CSV from the artefact store. */
