@@ -14,6 +14,18 @@ import { DAMAGE, openServingPorts, trainVersion } from '../../serving/fixtures.t
 
 const actor = { kind: 'cli', id: 'tester' } as const;
 
+/** A passing gate that waits for two callers: both deployers have read the same serving state before either writes. */
+function twoCallerBarrier(): SafetyGate {
+  let arrived = 0;
+  let release!: () => void;
+  const bothRead = new Promise<void>((r) => (release = r));
+  return async () => {
+    if (++arrived === 2) release();
+    await bothRead;
+    return { passed: true, reasons: ['ok'], reportPath: null, metrics: {} };
+  };
+}
+
 describe('deploy', () => {
   let ports: Awaited<ReturnType<typeof openServingPorts>>;
   let v1: string;
@@ -88,15 +100,7 @@ describe('deploy', () => {
   it('racing deployers: exactly one wins, the loser is told and recorded as a conflict', async () => {
     await deploy(ports, ports.config, { version: v1, strategy: 'immediate', actor });
     const v3 = await trainVersion(ports, { seed: 3 });
-    // A gate that waits for both deployers: both have read the same serving state before either writes.
-    let arrived = 0;
-    let release!: () => void;
-    const bothRead = new Promise<void>((r) => (release = r));
-    const barrier: SafetyGate = async () => {
-      if (++arrived === 2) release();
-      await bothRead;
-      return { passed: true, reasons: ['ok'], reportPath: null, metrics: {} };
-    };
+    const barrier = twoCallerBarrier();
     const results = await Promise.all([
       deploy(ports, ports.config, { version: v2, strategy: 'safe', gate: barrier, actor: { kind: 'run', id: 'run_a' } }),
       deploy(ports, ports.config, { version: v3, strategy: 'safe', gate: barrier, actor: { kind: 'run', id: 'run_b' } }),
@@ -113,14 +117,7 @@ describe('deploy', () => {
 
   it('one deployment delivered twice at once: the delivery that loses the write finds its own deployment serving, no conflict', async () => {
     await deploy(ports, ports.config, { version: v1, strategy: 'immediate', actor });
-    let arrived = 0;
-    let release!: () => void;
-    const bothRead = new Promise<void>((r) => (release = r));
-    const barrier: SafetyGate = async () => {
-      if (++arrived === 2) release();
-      await bothRead;
-      return { passed: true, reasons: ['ok'], reportPath: null, metrics: {} };
-    };
+    const barrier = twoCallerBarrier();
     const req = { version: v2, strategy: 'safe' as const, gate: barrier, actor: { kind: 'run', id: 'run_x' } as const, deploymentId: 'dep_run_x' };
     const results = await Promise.all([deploy(ports, ports.config, req), deploy(ports, ports.config, req)]);
     assert.deepEqual(results.map((r) => r.outcome), ['applied', 'applied']);
