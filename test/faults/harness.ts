@@ -5,6 +5,7 @@
  * every scenario must end with. Tiny on purpose (560 sessions, 2 rounds of depth 2, one worker):
  * the suite runs in `npm test` on a shared 2-core machine.
  */
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ import { getDeployment, listDeployments } from '../../functions/src/stages/deplo
 import { runChain, type ChainOutcome } from '../../functions/src/stages/pipeline/chain.ts';
 import { defaultSteps } from '../../functions/src/stages/pipeline/steps.ts';
 import { FaultInjector, ProcessDied, faultyPorts } from './fault-ports.ts';
+import type { FaultTable } from './report.ts';
 
 /** The first run (it makes the first version current) and the slots of the runs under test. */
 export const FIRST_AT = '2026-03-02T02:00:00Z';
@@ -215,5 +217,23 @@ export async function servingOf(store: Store): Promise<{ version: string | null;
     return { version: state.pointer?.version ?? null, generation: state.generation, deployments: records.map((r) => ({ id: r.deploymentId, outcome: r.outcome, runId: r.runId, toVersion: r.toVersion })) };
   } finally {
     await proc.close();
+  }
+}
+
+/**
+ * Run `body` on a fresh copy of `from`, judge the store afterwards (nothing lost, no invariant
+ * broken), record the verdict in `table` under `category` and fail the test on any problem.
+ */
+export async function runScenario(table: FaultTable, from: Store, category: string, fault: string, body: (store: Store) => Promise<string[]>): Promise<void> {
+  const store = copyStore(from);
+  try {
+    const before = await snapshot(store);
+    const problems = await body(store);
+    const verdict = await judge(store, before);
+    problems.push(...verdict.problems);
+    table.add({ category, fault, survived: problems.length === 0, lost: verdict.lost, problems });
+    assert.deepEqual(problems, [], fault);
+  } finally {
+    store.remove();
   }
 }

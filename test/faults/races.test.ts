@@ -14,7 +14,7 @@ import { handleModelTrained } from '../../functions/src/stages/deploy/handle-mod
 import { validationGate } from '../../functions/src/stages/deploy/validation-gate.ts';
 import { runChain } from '../../functions/src/stages/pipeline/chain.ts';
 import { defaultSteps } from '../../functions/src/stages/pipeline/steps.ts';
-import { RUN_AT, buildTemplate, copyStore, judge, openProc, readRun, runForced, servingOf, snapshot, type Proc, type Store } from './harness.ts';
+import { RUN_AT, buildTemplate, openProc, readRun, runForced, runScenario, servingOf, type Proc, type Store } from './harness.ts';
 import { FaultTable } from './report.ts';
 
 /** The slot `minutes` after RUN_AT, and its forced run's id. */
@@ -34,19 +34,7 @@ describe('racing runs and deployers', () => {
     template?.remove();
   });
 
-  async function scenario(category: string, fault: string, body: (store: Store) => Promise<string[]>, from: Store = template): Promise<void> {
-    const store = copyStore(from);
-    try {
-      const before = await snapshot(store);
-      const problems = await body(store);
-      const verdict = await judge(store, before);
-      problems.push(...verdict.problems);
-      table.add({ category, fault, survived: problems.length === 0, lost: verdict.lost, problems });
-      assert.deepEqual(problems, [], fault);
-    } finally {
-      store.remove();
-    }
-  }
+  const scenario = (category: string, fault: string, body: (store: Store) => Promise<string[]>, from: Store = template) => runScenario(table, from, category, fault, body);
 
   /** `n` processes at once, process i running the chain for `slots[i]`. */
   async function race(store: Store, slots: string[]): Promise<string[]> {

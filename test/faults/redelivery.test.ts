@@ -12,7 +12,7 @@ import { createLogger, silentSink } from '../../functions/src/shared/logger.ts';
 import { subscribeSteps } from '../../functions/src/stages/pipeline/chain.ts';
 import { defaultSteps } from '../../functions/src/stages/pipeline/steps.ts';
 import { duplicating, holding, losingAcks } from './delivery-faults.ts';
-import { NEXT_AT, RUN_AT, buildTemplate, copyStore, judge, openProc, readRun, runForced, servingOf, snapshot, type Store } from './harness.ts';
+import { NEXT_AT, RUN_AT, buildTemplate, openProc, readRun, runForced, runScenario, servingOf, type Store } from './harness.ts';
 import { FaultTable } from './report.ts';
 
 const RUN_ID = 'run_20260309T020000Z_force';
@@ -30,19 +30,7 @@ describe('duplicate and reordered deliveries', () => {
   });
 
   /** Run `body` on a fresh copy of the template; record the verdict under `category`. */
-  async function scenario(category: string, fault: string, body: (store: Store) => Promise<string[]>): Promise<void> {
-    const store = copyStore(template);
-    try {
-      const before = await snapshot(store);
-      const problems = await body(store);
-      const verdict = await judge(store, before);
-      problems.push(...verdict.problems);
-      table.add({ category, fault, survived: problems.length === 0, lost: verdict.lost, problems });
-      assert.deepEqual(problems, [], fault);
-    } finally {
-      store.remove();
-    }
-  }
+  const scenario = (category: string, fault: string, body: (store: Store) => Promise<string[]>) => runScenario(table, template, category, fault, body);
 
   /** Deliver `messages` in this order to a fresh process (a restarted subscriber) and let it handle them. */
   async function deliver(store: Store, at: string, messages: Array<{ topic: string; data: unknown }>): Promise<void> {
