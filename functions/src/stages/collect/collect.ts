@@ -112,8 +112,9 @@ export async function collect(ports: Ports, opts: CollectOptions): Promise<Colle
 
   const profile = new DatasetProfile();
   const skips: SkipCounts = { read: 0, invalid: new Map(), duplicates: 0, uninferable: new Map(), filtered: new Map(), examples: [] };
+  const expectedRows = Math.min(stored, opts.maxSamples);
   // Sized for the rows to expect: no rehashing, and no old table beside the new one at the end.
-  const seen = new SessionSet(Math.min(stored, opts.maxSamples));
+  const seen = new SessionSet(expectedRows);
   const features = new Float64Array(FEATURE_COUNT);
   const hash = createHash('sha256');
   let bytes = 0;
@@ -137,7 +138,7 @@ export async function collect(ports: Ports, opts: CollectOptions): Promise<Colle
     if (reachedMax) return;
     const pageSize = opts.config.dataCollection.pageSize;
     const batch = new RowBatchBuilder(ROW_LAYOUT, pageSize);
-    const formatter = defaultFormatter(ROW_LAYOUT, opts.csvWorker ?? Math.min(stored, opts.maxSamples) >= CSV_WORKER_MIN_ROWS);
+    const formatter = defaultFormatter(ROW_LAYOUT, opts.csvWorker ?? expectedRows >= CSV_WORKER_MIN_ROWS);
     // Formatted pages in flight, oldest first: the formatter works on page k while page k + 1 is read.
     const inFlight: Promise<Uint8Array>[] = [];
     const send = () => {
