@@ -15,6 +15,7 @@ import { registerIncremental } from './commands/incremental.ts';
 import { registerModels } from './commands/models.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerRollback } from './commands/rollback.ts';
+import { registerRollup } from './commands/rollup.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerStart } from './commands/start.ts';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerAuto(program);
   registerReplay(program);
+  registerRollup(program);
   registerStatus(program);
   registerDashboard(program);
   registerAccess(program);

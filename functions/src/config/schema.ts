@@ -196,6 +196,27 @@ export const TrainingSchema = z
   })
   .prefault({});
 
+/** How live metrics are kept: rollups of the interaction logs that every live reader reads instead of the logs. */
+export const MonitoringSchema = z
+  .strictObject({
+    rollups: z
+      .strictObject({
+        overlapHours: z.number().int().min(0).max(168).default(3).describe('Each rollup pass re-reads this many hours before its watermark, so documents written up to this late are counted (exactly once).'),
+        initialDays: z.number().int().min(1).max(400).default(35).describe('A first rollup pass (no watermark yet) rolls up this many days back.'),
+        schedule: z
+          .string()
+          .min(1)
+          .superRefine((v, ctx) => {
+            const problem = cronProblem(v);
+            if (problem) ctx.addIssue({ code: 'custom', message: `not a cron expression: ${problem}` });
+          })
+          .default('5 * * * *')
+          .describe('Cron of the `rollup` function (Cloud Scheduler); ahead of the hourly canary watcher.'),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
 /** Names and places of the pipeline's cloud resources and embedded files. */
 export const PipelineSchema = z
   .strictObject({
@@ -224,6 +245,7 @@ export const PipelineSchema = z
         runs: z.string().min(1).default('retraining_runs').describe('One record per pipeline run.'),
         decisions: z.string().min(1).default('trigger_decisions').describe('One record per trigger evaluation.'),
         deployments: z.string().min(1).default('deployments').describe('One record per deployment.'),
+        liveRollups: z.string().min(1).default('live_rollups').describe('Hourly and daily rollups of the interaction logs, and the rollup watermark.'),
       })
       .prefault({}),
     layout: z
@@ -253,6 +275,7 @@ export const RetrainingConfigSchema = z
     dataCollection: DataCollectionSchema,
     validation: ValidationSchema,
     training: TrainingSchema,
+    monitoring: MonitoringSchema,
     pipeline: PipelineSchema,
   })
   .prefault({});

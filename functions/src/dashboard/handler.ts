@@ -14,6 +14,7 @@ import type { RetrainingConfig } from '../config/schema.ts';
 import type { Ports } from '../ports/index.ts';
 import { NotFoundError, isTransient } from '../shared/errors.ts';
 import { createLogger, silentSink, type PipelineLogger } from '../shared/logger.ts';
+import type { LiveRead } from '../stages/monitor/live-metrics.ts';
 import { dashboardData, DASHBOARD_DEFAULTS } from '../stages/report/dashboard-data.ts';
 import type { DashboardData } from '../stages/report/dashboard-schema.ts';
 import { reportObjectPath } from '../stages/report/report-links.ts';
@@ -32,11 +33,10 @@ export interface DashboardHandlerOptions {
   access?: AccessPolicy;
   /** How often the page reloads its data. */
   refreshSeconds?: number;
-  /**
-   * Serve the same data for this long: every refresh of every open page would otherwise read the
-   * whole trend window of sessions again (in Firestore, reads that are billed). 0 = never reuse.
-   */
+  /** Serve the same data for this long (each computation reads a few dozen rollup documents). 0 = never reuse. */
   cacheMs?: number;
+  /** How live metrics are read (default: rollups, brought up to date first; the function reads them as they are). */
+  live?: LiveRead;
   log?: PipelineLogger;
 }
 
@@ -115,7 +115,7 @@ export function dashboardHandler(opts: DashboardHandlerOptions): RequestHandler 
   async function data(days: number): Promise<DashboardData> {
     const hit = cache.get(days);
     if (hit && hit.until > Date.now()) return await hit.data;
-    const fresh = opts.ports().then((ports) => dashboardData(ports, opts.config, { trendDays: days }));
+    const fresh = opts.ports().then((ports) => dashboardData(ports, opts.config, { trendDays: days, live: opts.live }));
     if (cacheMs > 0) {
       cache.set(days, { until: Date.now() + cacheMs, data: fresh });
       fresh.catch(() => cache.delete(days));

@@ -11,6 +11,7 @@ import { getCloudPorts } from '../runtime/cloud-ports.ts';
 import { isTransient } from '../shared/errors.ts';
 import { functionsLogger as log } from '../shared/logger.ts';
 import { watchDeployments } from '../stages/deploy/watch.ts';
+import { LIVE_FROM_ROLLUPS } from '../stages/monitor/live-metrics.ts';
 
 const { config } = runtimeConfig();
 
@@ -28,7 +29,7 @@ export const canaryWatcher = onSchedule(
   async (event) => {
     try {
       const ports = await getCloudPorts();
-      await watchDeployments(ports, config, { now: new Date(event.scheduleTime), actor: { kind: 'watcher', id: 'canaryWatcher' }, log });
+      await watchDeployments(ports, config, { now: new Date(event.scheduleTime), actor: { kind: 'watcher', id: 'canaryWatcher' }, live: LIVE_FROM_ROLLUPS, log });
     } catch (err) {
       if (isTransient(err)) throw err;
       log.stageFailed('monitor', err, { scheduleTime: event.scheduleTime });

@@ -11,6 +11,7 @@ import { getCloudPorts } from '../runtime/cloud-ports.ts';
 import { isTransient } from '../shared/errors.ts';
 import { functionsLogger as log } from '../shared/logger.ts';
 import { decide } from '../stages/decide/decide.ts';
+import { LIVE_FROM_ROLLUPS } from '../stages/monitor/live-metrics.ts';
 import { requestRetrain } from '../stages/pipeline/request.ts';
 
 const { config } = runtimeConfig();
@@ -29,7 +30,7 @@ export const checker = onSchedule(
   async (event) => {
     try {
       const ports = await getCloudPorts();
-      const { decision } = await decide(ports, config, { mode: 'scheduled', at: new Date(event.scheduleTime), log });
+      const { decision } = await decide(ports, config, { mode: 'scheduled', at: new Date(event.scheduleTime), live: LIVE_FROM_ROLLUPS, log });
       await requestRetrain(ports, config, decision, { log });
     } catch (err) {
       if (isTransient(err)) throw err;

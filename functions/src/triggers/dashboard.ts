@@ -11,6 +11,7 @@ import { dashboardHandler, type RequestHandler } from '../dashboard/handler.ts';
 import { runtimeConfig } from '../runtime/config.ts';
 import { getCloudPorts } from '../runtime/cloud-ports.ts';
 import { functionsLogger } from '../shared/logger.ts';
+import { LIVE_FROM_ROLLUPS } from '../stages/monitor/live-metrics.ts';
 
 const { config } = runtimeConfig();
 
@@ -23,7 +24,7 @@ let handler: RequestHandler | null = null;
 export const dashboard = onRequest(
   { region: config.pipeline.region, memory: '512MiB', timeoutSeconds: 60, invoker: 'public' },
   async (req, res) => {
-    handler ??= dashboardHandler({ config, ports: getCloudPorts, access: firebaseAdminAccess(config), cacheMs: DATA_CACHE_MS, log: functionsLogger });
+    handler ??= dashboardHandler({ config, ports: getCloudPorts, access: firebaseAdminAccess(config), cacheMs: DATA_CACHE_MS, live: LIVE_FROM_ROLLUPS, log: functionsLogger });
     await handler(req, res);
   },
 );

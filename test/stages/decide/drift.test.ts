@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { parseConfig } from '../../../functions/src/config/load.ts';
 import { FEATURE_COLUMNS, FEATURE_COUNT, FEATURE_NAMES } from '../../../functions/src/data/features.ts';
 import { histogram, type ReferenceStats } from '../../../functions/src/models/reference-stats.ts';
-import { assessDrift, type DriftAssessment } from '../../../functions/src/stages/decide/drift-assessment.ts';
+import { assessDrift, binSample, type DriftAssessment } from '../../../functions/src/stages/decide/drift-assessment.ts';
 import { driftLevel } from '../../../functions/src/stages/decide/drift.ts';
 import { rng } from '../../../functions/src/stages/train/random.ts';
 import { psiNoise } from '../../../functions/src/stats/psi-noise.ts';
@@ -31,7 +31,7 @@ describe('drift trigger: sample-size aware PSI', () => {
   for (const [label, n, N] of [['small counts', 60, 120], ['large counts', 20_000, 20_000]] as const) {
     it(`two samples of one distribution do not fire (${label}: ${n} vs ${N})`, () => {
       const ref = referenceOf(sample(N, 1));
-      const a = assessDrift(ref, sample(n, 2), { css_class_theme: { light: Math.round(0.6 * n), dark: Math.round(0.35 * n), 'high-contrast': n - Math.round(0.6 * n) - Math.round(0.35 * n) } }, cfg.significanceLevel);
+      const a = assessDrift(ref, binSample(ref, sample(n, 2)), { css_class_theme: { light: Math.round(0.6 * n), dark: Math.round(0.35 * n), 'high-contrast': n - Math.round(0.6 * n) - Math.round(0.35 * n) } }, cfg.significanceLevel);
       const { level } = driftLevel(a, cfg, null);
       assert.equal(level, 'ok', a.features.slice(0, 3).map((f) => `${f.name} ${f.psi} p ${f.pAdjusted}`).join('; '));
       if (n < 100) {
@@ -46,7 +46,7 @@ describe('drift trigger: sample-size aware PSI', () => {
 
   it('a shifted sample fires, naming the drifting features first with their values', () => {
     const ref = referenceOf(sample(5000, 1));
-    const a = assessDrift(ref, sample(2000, 3, 0.8), null, cfg.significanceLevel);
+    const a = assessDrift(ref, binSample(ref, sample(2000, 3, 0.8)), null, cfg.significanceLevel);
     const { level } = driftLevel(a, cfg, null);
     assert.equal(level, 'fire');
     assert.deepEqual(new Set(a.features.slice(0, 3).map((f) => f.name)), new Set(FEATURE_NAMES.slice(0, 3)));
@@ -56,7 +56,7 @@ describe('drift trigger: sample-size aware PSI', () => {
 
   it('a shifted predicted class distribution fires on its own', () => {
     const ref = referenceOf(sample(5000, 1));
-    const a = assessDrift(ref, sample(3000, 4), { css_class_theme: { light: 1200, dark: 1650, 'high-contrast': 150 } }, cfg.significanceLevel);
+    const a = assessDrift(ref, binSample(ref, sample(3000, 4)), { css_class_theme: { light: 1200, dark: 1650, 'high-contrast': 150 } }, cfg.significanceLevel);
     assert.equal(a.predictions[0].name, 'css_class_theme');
     assert.ok(a.predictions[0].psi > cfg.predictionThresholdPsi);
     assert.equal(driftLevel(a, cfg, null).level, 'fire');

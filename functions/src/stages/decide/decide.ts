@@ -17,6 +17,7 @@ import { performanceTrigger } from './performance.ts';
 import { chooseStrategy } from './strategy.ts';
 import { servingTrainedUnderDrift } from './drift-history.ts';
 import { timeBasedTrigger } from './time-based.ts';
+import type { LiveRead } from '../monitor/live-metrics.ts';
 import { TriggerResultSchema, type Trigger, type TriggerContext, type TriggerResult } from './trigger.ts';
 
 const DAY_MS = 86_400_000;
@@ -34,6 +35,8 @@ export interface DecideOptions {
   triggers?: Trigger[];
   /** Evaluate and return the decision without recording it. */
   dryRun?: boolean;
+  /** How the live triggers read (default: rollups, refreshed first). */
+  live?: LiveRead;
   log?: PipelineLogger;
 }
 
@@ -86,6 +89,7 @@ export async function decide(ports: Ports, config: RetrainingConfig, opts: Decid
     window: { start: new Date(Math.max(at.getTime() - config.triggers.dataVolume.windowDays * DAY_MS, state.lastTraining?.at.getTime() ?? -Infinity)), end: at },
     lastTraining: state.lastTraining,
     currentVersion: state.currentVersion,
+    live: opts.live,
   };
   const results: TriggerResult[] = [];
   for (const trigger of opts.triggers ?? defaultTriggers()) results.push(await evaluateOne(trigger, ctx));

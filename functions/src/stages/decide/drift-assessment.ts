@@ -7,7 +7,7 @@
  * that nineteen features and three targets do not add up to a false alarm.
  */
 import { FEATURE_COLUMNS, FEATURE_NAMES } from '../../data/features.ts';
-import type { Histogram, ReferenceStats } from '../../models/reference-stats.ts';
+import type { ReferenceStats } from '../../models/reference-stats.ts';
 import { holmAdjust } from '../../stats/holm.ts';
 import { binOf } from '../../models/reference-stats.ts';
 import { psiOfShares } from '../../stats/psi.ts';
@@ -41,17 +41,25 @@ export interface DriftAssessment {
   predictions: ColumnDrift[];
 }
 
-/** Shares of a column of row-major values on a histogram's bins (missing values left out). */
-function binShares(h: Histogram, values: Float32Array, nrow: number, ncol: number, col: number): { shares: number[]; n: number } {
-  const counts = new Array<number>(h.frequencies.length).fill(0);
-  let n = 0;
-  for (let r = 0; r < nrow; r++) {
-    const v = values[r * ncol + col];
-    if (Number.isNaN(v)) continue;
-    counts[Math.min(counts.length - 1, binOf(h.edges, v))] += 1;
-    n += 1;
-  }
-  return { shares: counts.map((c) => (n ? c / n : 0)), n };
+/** Non-missing values per reference bin, per feature column (what the rollups keep). */
+export type FeatureBinCounts = Record<string, number[]>;
+
+/** Bin a sample's row-major feature rows on a reference's bins (missing values left out). */
+export function binSample(reference: ReferenceStats, sample: { rows: number; values: Float32Array }): FeatureBinCounts {
+  const ncol = FEATURE_COLUMNS.length;
+  const out: FeatureBinCounts = {};
+  FEATURE_COLUMNS.forEach((column, c) => {
+    const h = reference.features[column];
+    if (!h) return;
+    const counts = new Array<number>(Math.max(1, h.frequencies.length)).fill(0);
+    const last = counts.length - 1;
+    for (let r = 0; r < sample.rows; r++) {
+      const v = sample.values[r * ncol + c];
+      if (!Number.isNaN(v)) counts[Math.min(last, binOf(h.edges, v))] += 1;
+    }
+    out[column] = counts;
+  });
+  return out;
 }
 
 type Raw = Omit<ColumnDrift, 'pAdjusted'>;
@@ -62,15 +70,16 @@ function measured(name: string, kind: ColumnDrift['kind'], expected: number[], a
   return { name, kind, psi, bins: expected.length, n, referenceN, noisePsi: noise.expected, criticalPsi: noise.critical, pValue: noise.pValue };
 }
 
-/** Assess a window against a version's reference at significance `alpha`. */
-export function assessDrift(reference: ReferenceStats, sample: { rows: number; values: Float32Array }, predicted: PredictedCounts | null, alpha: number): DriftAssessment {
-  const ncol = FEATURE_COLUMNS.length;
+/** Assess a window's binned features and predicted classes against a version's reference at significance `alpha`. */
+export function assessDrift(reference: ReferenceStats, features: FeatureBinCounts, predicted: PredictedCounts | null, alpha: number): DriftAssessment {
   const raw: Raw[] = [];
   FEATURE_COLUMNS.forEach((column, c) => {
     const h = reference.features[column];
     // A constant feature in training (one bin) cannot drift in PSI terms; a new value shows elsewhere.
-    if (!h || h.frequencies.length < 2) return;
-    const { shares, n } = binShares(h, sample.values, sample.rows, ncol, c);
+    const counts = features[column];
+    if (!h || h.frequencies.length < 2 || !counts || counts.length !== h.frequencies.length) return;
+    const n = counts.reduce((a, b) => a + b, 0);
+    const shares = counts.map((k) => (n ? k / n : 0));
     raw.push(measured(FEATURE_NAMES[c], 'feature', h.frequencies, shares, n, h.count, alpha));
   });
   for (const [target, dist] of Object.entries(reference.predictions.classes)) {

@@ -13,11 +13,9 @@
  * Features in `ignoreFeatures` (a session counter grows by construction) are reported, never counted.
  */
 import type { RetrainingConfig } from '../../config/schema.ts';
-import { predictBundle, readBundle } from '../../models/bundle.ts';
-import { ModelRegistry } from '../../models/registry.ts';
-import { assessDrift, type ColumnDrift, type DriftAssessment, type PredictedCounts } from './drift-assessment.ts';
+import { assessDrift, type ColumnDrift, type DriftAssessment } from './drift-assessment.ts';
 import { previousDriftLevel, type DriftLevel } from './drift-history.ts';
-import { readDriftSample, type DriftSample } from './drift-sample.ts';
+import { driftCounts } from './drift-sample.ts';
 import type { Trigger, TriggerContext, TriggerResultInput } from './trigger.ts';
 import { disabled } from './trigger.ts';
 
@@ -56,31 +54,6 @@ export function driftLevel(a: DriftAssessment, cfg: DriftConfig, previous: Drift
   return { level, levels };
 }
 
-/** Predicted class counts of the serving version on the window's rows (class targets only). */
-async function predictedCounts(ctx: TriggerContext, version: string, sample: DriftSample): Promise<{ counts: PredictedCounts; reference: Awaited<ReturnType<typeof readBundle>>['reference'] }> {
-  const registry = new ModelRegistry(ctx.ports.artifacts, ctx.config.pipeline.layout.modelsPrefix);
-  const manifest = await registry.manifest(version);
-  const bundle = await readBundle(ctx.ports.artifacts, ctx.config.pipeline.layout.modelsPrefix, version, manifest);
-  const classTargets = bundle.labels.targets.filter((t) => t.kind === 'class');
-  const counts: PredictedCounts = {};
-  if (sample.rows) {
-    const preds = predictBundle({ ...bundle, labels: { ...bundle.labels, targets: classTargets } }, sample.values, sample.rows);
-    for (const t of classTargets) {
-      if (t.kind !== 'class') continue;
-      const k = t.labels.length;
-      const p = preds[t.name];
-      const c = new Array<number>(k).fill(0);
-      for (let r = 0; r < sample.rows; r++) {
-        let best = 0;
-        for (let j = 1; j < k; j++) if (p[r * k + j] > p[r * k + best]) best = j;
-        c[best] += 1;
-      }
-      counts[t.name] = Object.fromEntries(t.labels.map((l, j) => [l, c[j]]));
-    }
-  }
-  return { counts, reference: bundle.reference };
-}
-
 /** The drift trigger. */
 export const driftTrigger: Trigger = {
   name: 'drift',
@@ -97,13 +70,13 @@ export const driftTrigger: Trigger = {
     };
     const version = ctx.currentVersion;
     if (!version) return { name: this.name, evaluated: false, triggered: false, reason: 'no serving version: nothing to compare the traffic with', values: { status: 'no_model', max_feature_psi: null, ...thresholds } };
-    const sample = await readDriftSample(ctx.ports, ctx.window, { minSessionDurationMs: ctx.config.dataCollection.minSessionDurationMs, pageSize: ctx.config.dataCollection.pageSize });
-    const base = { reference_version: version, sessions: sample.rows, window_start: ctx.window.start.toISOString(), window_end: ctx.window.end.toISOString(), ...thresholds };
+    const sample = await driftCounts(ctx.ports, ctx.config, version, ctx.window, ctx.live);
+    const base = { reference_version: version, sessions: sample.rows, window_start: sample.window.start.toISOString(), window_end: sample.window.end.toISOString(), ...thresholds, ...(sample.missingHours ? { hours_not_rolled_up: sample.missingHours } : {}) };
     if (sample.rows < cfg.minSessions) {
-      return { name: this.name, evaluated: false, triggered: false, reason: `insufficient_data: ${sample.rows} sessions since ${ctx.window.start.toISOString()}, fewer than ${cfg.minSessions}`, values: { status: 'insufficient_data', max_feature_psi: null, ...base } };
+      return { name: this.name, evaluated: false, triggered: false, reason: `insufficient_data: ${sample.rows} sessions since ${sample.window.start.toISOString()}, fewer than ${cfg.minSessions}`, values: { status: 'insufficient_data', max_feature_psi: null, ...base } };
     }
-    const { counts, reference } = await predictedCounts(ctx, version, sample);
-    const assessment = assessDrift(reference, sample, counts, cfg.significanceLevel);
+    const { predicted: counts, reference } = sample;
+    const assessment = assessDrift(reference, sample.features, counts, cfg.significanceLevel);
     const previous = await previousDriftLevel(ctx.ports, ctx.config, ctx.at, version);
     const { level, levels } = driftLevel(assessment, cfg, previous);
     const drifting = (cs: ColumnDrift[]) => cs.filter((c) => levels.get(c) !== 'ok');

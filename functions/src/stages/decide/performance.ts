@@ -41,10 +41,10 @@ export const performanceTrigger: Trigger = {
     const version = ctx.currentVersion;
     if (!version) return { name: this.name, evaluated: false, triggered: false, reason: 'no serving version: nothing was served to measure', values: { status: 'no_model', live_accuracy_upper: null, ...thresholds } };
     const start = new Date(ctx.at.getTime() - cfg.monitoringWindowHours * HOUR_MS);
-    const live = await liveMetrics(ctx.ports, ctx.config, { start, end: ctx.at, versions: [version] });
+    const live = await liveMetrics(ctx.ports, ctx.config, { start, end: ctx.at, versions: [version], ...ctx.live });
     const group = live.groups.find((g) => g.variant === 'current');
     const scored = group?.scored ?? 0;
-    const base = { version, sessions: group?.sessions ?? 0, scored_sessions: scored, window_start: start.toISOString(), window_end: ctx.at.toISOString(), confidence_level: live.level, ...thresholds };
+    const base = { version, sessions: group?.sessions ?? 0, scored_sessions: scored, window_start: live.window.start, window_end: live.window.end, confidence_level: live.level, ...thresholds };
     if (!group || scored < cfg.minSessions) {
       return { name: this.name, evaluated: false, triggered: false, reason: `insufficient_data: ${scored} scored sessions of ${version} in the last ${cfg.monitoringWindowHours} h, fewer than ${cfg.minSessions}`, values: { status: 'insufficient_data', live_accuracy_upper: null, ...base } };
     }

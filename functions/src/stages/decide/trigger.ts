@@ -5,6 +5,7 @@
  * `defaultTriggers`, never touching the chain.
  */
 import { z } from 'zod';
+import type { LiveRead } from '../monitor/live-metrics.ts';
 import type { RetrainingConfig } from '../../config/schema.ts';
 import type { Ports } from '../../ports/index.ts';
 import type { LastTraining } from './last-training.ts';
@@ -51,6 +52,8 @@ export interface TriggerContext {
   lastTraining: LastTraining | null;
   /** The serving (stable) version, or null when none serves yet. */
   currentVersion: string | null;
+  /** How the live triggers read live metrics (default: rollups, refreshed first). */
+  live?: LiveRead;
 }
 
 /** A pluggable retraining trigger. */

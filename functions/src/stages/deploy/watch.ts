@@ -16,7 +16,7 @@ import { ModelRegistry, type CurrentPointer } from '../../models/registry.ts';
 import type { Ports } from '../../ports/index.ts';
 import { createLogger, silentSink, type PipelineLogger } from '../../shared/logger.ts';
 import { compareLive, describeComparison, type LiveComparison } from '../monitor/live-comparison.ts';
-import { liveMetrics } from '../monitor/live-metrics.ts';
+import { liveMetrics, type LiveRead } from '../monitor/live-metrics.ts';
 import { commitChange, type DeploymentResult } from './commit.ts';
 import type { Actor } from './deployment-record.ts';
 import { derivedDeploymentId, getDeployment, settleDeployment } from './deployment-store.ts';
@@ -50,6 +50,8 @@ export interface WatchOptions {
   /** The instant judged (the scheduled time of the watcher's run); default the clock's now. */
   now?: Date;
   actor?: Actor;
+  /** How live metrics are read (default: rollups, refreshed first). */
+  live?: LiveRead;
   log?: PipelineLogger;
 }
 
@@ -71,7 +73,8 @@ export async function watchDeployments(ports: WatchPorts, config: RetrainingConf
     decisions: [],
   };
   if (!cur) return result;
-  const decision = cur.canary ? await judgeCanary(ports, config, cur, read.generation!, now, actor, log) : await judgePromotion(ports, config, cur, read.generation!, now, actor, log);
+  const live = opts.live ?? {};
+  const decision = cur.canary ? await judgeCanary(ports, config, cur, read.generation!, now, actor, log, live) : await judgePromotion(ports, config, cur, read.generation!, now, actor, log, live);
   if (decision) {
     log.canaryVerdict({ verdict: decision.verdict, version: decision.version, baselineVersion: decision.baselineVersion, reason: decision.reason, kind: decision.kind, elapsedHours: decision.elapsedHours, ...(decision.comparison ? { live: summary(decision.comparison) } : {}), deploymentId: decision.result?.deploymentId ?? null });
     result.decisions.push(decision);
@@ -84,14 +87,14 @@ function summary(c: LiveComparison): Record<string, unknown> {
   return { level: c.level, baseline: c.baseline, candidate: c.candidate, targets: c.targets, worse: c.worse };
 }
 
-async function judgeCanary(ports: WatchPorts, config: RetrainingConfig, cur: CurrentPointer, generation: string, now: Date, actor: Actor, log: PipelineLogger): Promise<WatchDecision> {
+async function judgeCanary(ports: WatchPorts, config: RetrainingConfig, cur: CurrentPointer, generation: string, now: Date, actor: Actor, log: PipelineLogger, read: LiveRead): Promise<WatchDecision> {
   const canary = cur.canary!;
   const d = config.deployment;
   const start = new Date(canary.startedAt);
   const elapsedHours = hours(now.getTime() - start.getTime());
   const base = { kind: 'canary' as const, version: canary.version, baselineVersion: cur.version, elapsedHours, result: null };
   if (now <= start) return { ...base, verdict: 'wait', reason: 'the canary has not started yet at this time', comparison: null };
-  const live = await liveMetrics(ports, config, { start, end: now, versions: [cur.version, canary.version] });
+  const live = await liveMetrics(ports, config, { start, end: now, versions: [cur.version, canary.version], ...read });
   const cmp = compareLive(
     live.groups.filter((g) => g.version === cur.version && g.variant === 'current'),
     live.groups.filter((g) => g.version === canary.version && g.variant === 'canary'),
@@ -129,7 +132,7 @@ async function judgeCanary(ports: WatchPorts, config: RetrainingConfig, cur: Cur
   return { ...base, verdict: 'promote', reason, comparison: cmp, result: res };
 }
 
-async function judgePromotion(ports: WatchPorts, config: RetrainingConfig, cur: CurrentPointer, generation: string, now: Date, actor: Actor, log: PipelineLogger): Promise<WatchDecision | null> {
+async function judgePromotion(ports: WatchPorts, config: RetrainingConfig, cur: CurrentPointer, generation: string, now: Date, actor: Actor, log: PipelineLogger, read: LiveRead): Promise<WatchDecision | null> {
   const rec = cur.deploymentId ? await getDeployment(ports, config, cur.deploymentId) : null;
   if (!rec || !rec.fromVersion || rec.toVersion !== cur.version || rec.fromVersion === cur.version) return null;
   if (!((rec.action === 'deploy' && rec.outcome === 'applied') || (rec.action === 'promote' && rec.outcome === 'promoted'))) return null;
@@ -139,8 +142,8 @@ async function judgePromotion(ports: WatchPorts, config: RetrainingConfig, cur: 
   const base = { kind: 'promotion' as const, version: cur.version, baselineVersion: rec.fromVersion, elapsedHours, result: null };
   if (elapsedHours >= d.monitoringHours) return { ...base, verdict: 'final', reason: `deployed ${elapsedHours} h ago: past its ${d.monitoringHours} h watch`, comparison: null };
   if (now <= since) return { ...base, verdict: 'watching', reason: 'deployed after this time', comparison: null };
-  const after = await liveMetrics(ports, config, { start: since, end: now, versions: [cur.version] });
-  const before = await liveMetrics(ports, config, { start: new Date(since.getTime() - d.monitoringHours * HOUR_MS), end: since, versions: [rec.fromVersion] });
+  const after = await liveMetrics(ports, config, { start: since, end: now, versions: [cur.version], ...read });
+  const before = await liveMetrics(ports, config, { start: new Date(since.getTime() - d.monitoringHours * HOUR_MS), end: since, versions: [rec.fromVersion], ...read });
   // Every session each version served (a promoted canary served its predecessor's window partly as `canary`).
   const cmp = compareLive(before.groups, after.groups, after.level);
   const numbers = describeComparison(cmp);

@@ -7,9 +7,8 @@
 import type { RetrainingConfig } from '../../config/schema.ts';
 import type { Manifest } from '../../models/manifest.ts';
 import { ModelRegistry } from '../../models/registry.ts';
-import type { Ports } from '../../ports/index.ts';
 import { NotFoundError, describeError } from '../../shared/errors.ts';
-import { liveMetrics } from '../monitor/live-metrics.ts';
+import { liveMetrics, type LivePorts, type LiveRead } from '../monitor/live-metrics.ts';
 import type { CurrentPerformance, ServingModel } from './dashboard-schema.ts';
 
 const HOUR_MS = 3_600_000;
@@ -29,7 +28,7 @@ function training(m: Manifest | null): ServingModel['training'] {
 }
 
 /** The serving versions with their manifests, and live accuracy per served version and variant. */
-export async function currentPerformance(ports: Pick<Ports, 'artifacts' | 'logs'>, config: RetrainingConfig, now: Date): Promise<CurrentPerformance> {
+export async function currentPerformance(ports: LivePorts, config: RetrainingConfig, now: Date, live: LiveRead = {}): Promise<CurrentPerformance> {
   const registry = new ModelRegistry(ports.artifacts, config.pipeline.layout.modelsPrefix);
   const current = await registry.current();
   const serving: ServingModel[] = [];
@@ -62,15 +61,15 @@ export async function currentPerformance(ports: Pick<Ports, 'artifacts' | 'logs'
 
   const hours = config.triggers.performance.monitoringWindowHours;
   const start = new Date(now.getTime() - hours * HOUR_MS);
-  const live = await liveMetrics(ports, config, { start, end: now });
+  const metrics = await liveMetrics(ports, config, { start, end: now, ...live });
   const roleOf = (version: string | null) => serving.find((s) => s.version === version)?.role ?? null;
   return {
     pointer: current ? { updatedAt: current.pointer.updatedAt, reason: current.pointer.reason, previousVersion: current.pointer.previousVersion, runId: current.pointer.runId } : null,
     serving,
     live: {
-      window: { start: live.window.start, end: live.window.end, hours },
-      level: live.level,
-      groups: live.groups.map((g) => ({
+      window: { start: metrics.window.start, end: metrics.window.end, hours },
+      level: metrics.level,
+      groups: metrics.groups.map((g) => ({
         version: g.version,
         variant: g.variant,
         role: roleOf(g.version),
@@ -79,7 +78,7 @@ export async function currentPerformance(ports: Pick<Ports, 'artifacts' | 'logs'
         meanAccuracy: g.meanAccuracy,
         targets: g.targets,
       })),
-      counts: live.counts,
+      counts: metrics.counts,
     },
   };
 }

@@ -1,12 +1,16 @@
 /**
  * The dashboard's data (`retrain status`, `/api/dashboard`): the six sections of the original
  * `get_dashboard_data()` computed from the run records, trigger decisions, deployment records, the
- * model registry and the logs. Read-only — the triggers are evaluated as a dry run — so it is safe
+ * model registry and the live rollups. Read-only — the triggers are evaluated as a dry run — so it is safe
  * to call on every page refresh.
  */
 import type { RetrainingConfig } from '../../config/schema.ts';
 import type { Ports } from '../../ports/index.ts';
 import { listRuns } from '../../runs/run-record.ts';
+import type { LiveRead } from '../monitor/live-metrics.ts';
+import { rollupPass } from '../rollup/rollup-pass.ts';
+import { alignWindow } from '../rollup/rollup-read.ts';
+import { DAY_MS } from '../rollup/rollup-schema.ts';
 import { currentPerformance } from './current-performance.ts';
 import { DASHBOARD_SCHEMA_VERSION, DashboardDataSchema, type DashboardData } from './dashboard-schema.ts';
 import { performanceTrends } from './performance-trends.ts';
@@ -27,6 +31,8 @@ export interface DashboardOptions {
   decisions?: number;
   /** Newest model versions in the training-accuracy series. */
   versions?: number;
+  /** How live metrics are read (default: rollups, brought up to date first). */
+  live?: LiveRead;
 }
 
 /** The defaults of `DashboardOptions`. */
@@ -37,15 +43,22 @@ export async function dashboardData(ports: Ports, config: RetrainingConfig, opts
   const now = opts.now ?? ports.clock.now();
   const d = DASHBOARD_DEFAULTS;
   const o = { trendDays: opts.trendDays ?? d.trendDays, runs: opts.runs ?? d.runs, deployments: opts.deployments ?? d.deployments, decisions: opts.decisions ?? d.decisions, versions: opts.versions ?? d.versions };
+  // One rollup pass for every section, then every reader reads the rollups as they stand.
+  const source = opts.live?.source ?? 'rollups';
+  if (source === 'rollups' && (opts.live?.refresh ?? true)) {
+    const w = alignWindow(new Date(now.getTime() - (o.trendDays + 1) * DAY_MS), now);
+    await rollupPass(ports, config, { to: w.end, verify: w });
+  }
+  const live: LiveRead = { source, refresh: false };
   const [runs, [lastSuccess], decisions, evaluation, current, deployments] = await Promise.all([
     recentRuns(ports, config, o.runs),
     listRuns(ports, { status: 'succeeded', limit: 1 }, { collection: config.pipeline.collections.runs }),
     recentDecisions(ports, config, o.decisions),
-    decisionNow(ports, config, now),
-    currentPerformance(ports, config, now),
+    decisionNow(ports, config, now, live),
+    currentPerformance(ports, config, now, live),
     recentDeployments(ports, config, o.deployments),
   ]);
-  const trends = await performanceTrends(ports, config, { now, days: o.trendDays, runs, decisions, maxVersions: o.versions });
+  const trends = await performanceTrends(ports, config, { now, days: o.trendDays, runs, decisions, maxVersions: o.versions, live });
   return DashboardDataSchema.parse({
     schemaVersion: DASHBOARD_SCHEMA_VERSION,
     generatedAt: now.toISOString(),

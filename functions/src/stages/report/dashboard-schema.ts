@@ -110,7 +110,7 @@ export const CurrentPerformanceSchema = z.strictObject({
     window: z.strictObject({ start: iso, end: iso, hours: z.number().positive() }),
     level: z.number(),
     groups: z.array(LiveGroupSchema),
-    counts: z.strictObject({ read: z.number().int(), invalid: z.number().int(), unscored: z.record(z.string(), z.number().int()) }),
+    counts: z.strictObject({ read: z.number().int(), invalid: z.number().int(), duplicates: z.number().int(), unscored: z.record(z.string(), z.number().int()) }),
   }),
 });
 

@@ -2,13 +2,12 @@
  * `performance_trends`: the series behind the page's charts — live accuracy per UTC day per served
  * version and variant over the last `days`, each recorded decision's trigger values against their
  * thresholds, run durations, rows collected per run, and the training-time accuracy of every
- * version. Live accuracy reads every session of the window (stages/monitor/live-metrics.ts).
+ * version. Live accuracy is summed from the day rollups (stages/monitor/live-metrics.ts).
  */
 import type { RetrainingConfig } from '../../config/schema.ts';
 import { ModelRegistry } from '../../models/registry.ts';
-import type { Ports } from '../../ports/index.ts';
 import type { TriggerDecision } from '../decide/decision.ts';
-import { liveMetrics } from '../monitor/live-metrics.ts';
+import { liveMetrics, type LivePorts, type LiveRead } from '../monitor/live-metrics.ts';
 import type { PerformanceTrends, RunSummary } from './dashboard-schema.ts';
 import { triggerView } from './trigger-view.ts';
 
@@ -24,6 +23,8 @@ export interface TrendInputs {
   decisions: readonly TriggerDecision[];
   /** Versions of the registry shown (the newest this many). */
   maxVersions: number;
+  /** How live accuracy is read (default: rollups, refreshed first). */
+  live?: LiveRead;
 }
 
 /** Legend label of a served group. */
@@ -46,10 +47,10 @@ export function triggerValuePoints(decisions: readonly TriggerDecision[]): Perfo
 }
 
 /** Compute the trends. */
-export async function performanceTrends(ports: Pick<Ports, 'logs' | 'artifacts'>, config: RetrainingConfig, input: TrendInputs): Promise<PerformanceTrends> {
+export async function performanceTrends(ports: LivePorts, config: RetrainingConfig, input: TrendInputs): Promise<PerformanceTrends> {
   const end = input.now;
   const start = new Date(Math.floor((end.getTime() - input.days * DAY_MS) / DAY_MS) * DAY_MS);
-  const live = await liveMetrics(ports, config, { start, end, byDay: true });
+  const live = await liveMetrics(ports, config, { start, end, byDay: true, ...input.live });
   const points: PerformanceTrends['liveAccuracy']['points'] = [];
   for (const g of live.groups) {
     const t = Object.values(g.targets);

@@ -11,6 +11,7 @@ import { TriggerDecisionSchema, type TriggerDecision } from '../decide/decision.
 import type { RetrainingTriggers, UpcomingRetraining } from './dashboard-schema.ts';
 import { nextScheduledChecks } from './next-check.ts';
 import { triggerView } from './trigger-view.ts';
+import type { LiveRead } from '../monitor/live-metrics.ts';
 
 /** Recorded decisions, newest first; documents that fail the schema are left out. */
 export async function recentDecisions(ports: Pick<Ports, 'records'>, config: RetrainingConfig, limit: number): Promise<TriggerDecision[]> {
@@ -22,8 +23,8 @@ export async function recentDecisions(ports: Pick<Ports, 'records'>, config: Ret
 }
 
 /** What the checker would decide at `now`, evaluated without recording anything. */
-export async function decisionNow(ports: Ports, config: RetrainingConfig, now: Date): Promise<TriggerDecision> {
-  const { decision } = await decide(ports, config, { mode: 'check', at: now, dryRun: true });
+export async function decisionNow(ports: Ports, config: RetrainingConfig, now: Date, live?: LiveRead): Promise<TriggerDecision> {
+  const { decision } = await decide(ports, config, { mode: 'check', at: now, dryRun: true, live });
   return decision;
 }
 
