@@ -19,7 +19,7 @@ import type { RetrainingConfig } from '../../config/schema.ts';
 import { readBundle } from '../../models/bundle.ts';
 import { ModelRegistry } from '../../models/registry.ts';
 import type { LogQuery, Ports } from '../../ports/index.ts';
-import { ConfigError, describeError } from '../../shared/errors.ts';
+import { ConfigError, DataError, describeError } from '../../shared/errors.ts';
 import { createLogger, silentSink, type PipelineLogger } from '../../shared/logger.ts';
 import { BucketFolder, type BucketBody, type DriftRef } from './fold.ts';
 import { sumBodies } from './merge.ts';
@@ -117,8 +117,9 @@ export async function rollupPass(ports: Pick<Ports, 'logs' | 'records' | 'artifa
   const cfg = config.monitoring.rollups;
   const minMs = config.dataCollection.minSessionDurationMs;
   const to = opts.to ?? ports.clock.now();
-  const stored = opts.rebuild ? null : await readState(ports.records, collection);
-  if (stored && stored.state.minSessionDurationMs !== minMs) {
+  // A rebuild keeps the drift coverage it does not touch; a damaged state is what it replaces.
+  const stored = await readState(ports.records, collection).catch((err) => (opts.rebuild && err instanceof DataError ? null : Promise.reject(err)));
+  if (stored && stored.state.minSessionDurationMs !== minMs && !opts.rebuild) {
     throw new ConfigError(
       `the rollups were built with dataCollection.minSessionDurationMs ${stored.state.minSessionDurationMs}, the config says ${minMs}: rebuild them with \`retrain rollup --rebuild\``,
       { key: 'dataCollection.minSessionDurationMs', rollups: stored.state.minSessionDurationMs, config: minMs },
@@ -177,7 +178,7 @@ export async function rollupPass(ports: Pick<Ports, 'logs' | 'records' | 'artifa
 
   // Versions an hour already carries stay (a rebuilt hour never loses a drift section).
   const order = [...todo.keys()].sort((a, b) => a - b);
-  const existing = await readBuckets(ports.records, collection, order.map((t) => hourId(new Date(t))));
+  const existing = await readBuckets(ports.records, collection, order.map((t) => hourId(new Date(t))), { skipDamaged: opts.rebuild });
   for (const t of order) for (const d of existing.get(hourId(new Date(t)))?.drift ?? []) todo.get(t)!.add(d.version);
 
   log.stageStarted('monitor', { pass: 'rollup', from: order.length ? iso(new Date(order[0])) : null, to: iso(to), hours: order.length });
@@ -245,7 +246,6 @@ export async function rollupPass(ports: Pick<Ports, 'logs' | 'records' | 'artifa
     ports.records,
     collection,
     { schemaVersion: ROLLUP_SCHEMA_VERSION, watermark, minSessionDurationMs: minMs, tracked: [...tracked.values()].sort((a, b) => a.version.localeCompare(b.version)), passes: (stored?.state.passes ?? 0) + 1, updatedAt: now },
-    { rebuild: opts.rebuild ?? false },
   );
   const result: RollupPassResult = {
     from: order.length ? iso(new Date(order[0])) : null,

@@ -6,6 +6,7 @@
  */
 import type { RetrainingConfig } from '../../config/schema.ts';
 import type { RecordStore } from '../../ports/index.ts';
+import { ConfigError } from '../../shared/errors.ts';
 import type { BucketBody } from './fold.ts';
 import { sumBodies } from './merge.ts';
 import { DAY_MS, HOUR_MS, dayId, floorDay, floorHour, hourId, type RollupBucket } from './rollup-schema.ts';
@@ -51,6 +52,12 @@ export async function readRollupWindow(records: RecordStore, config: RetrainingC
   for (let t = s; t < e; t += HOUR_MS) if (!usable(floorDay(t).getTime())) hourIds.push(hourId(new Date(t)));
   const hours = await readBuckets(records, collection, hourIds);
   documentsRead += hours.size;
+  const minMs = config.dataCollection.minSessionDurationMs;
+  for (const b of [...days.values(), ...hours.values()]) {
+    if (b.minSessionDurationMs !== minMs) {
+      throw new ConfigError(`rollup ${b.kind} ${b.start} was built with dataCollection.minSessionDurationMs ${b.minSessionDurationMs}, the config says ${minMs}: rebuild the rollups with \`retrain rollup --rebuild\``, { key: 'dataCollection.minSessionDurationMs', bucket: b.start });
+    }
+  }
 
   const perDay = new Map<string, BucketBody[]>();
   const add = (day: string, b: BucketBody) => perDay.set(day, [...(perDay.get(day) ?? []), b]);

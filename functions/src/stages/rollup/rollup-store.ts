@@ -36,11 +36,15 @@ export async function readBucket(records: RecordStore, collection: string, id: s
   return { bucket: parsed.data, revision: rec.revision };
 }
 
-/** Buckets by id (missing ones absent from the map), read a few at a time. */
-export async function readBuckets(records: RecordStore, collection: string, ids: readonly string[]): Promise<Map<string, RollupBucket>> {
+/**
+ * Buckets by id (missing ones absent from the map), read a few at a time. A damaged one stops the
+ * read, unless `skipDamaged` (a rebuild, which replaces it): then it is left out like a missing one.
+ */
+export async function readBuckets(records: RecordStore, collection: string, ids: readonly string[], opts: { skipDamaged?: boolean } = {}): Promise<Map<string, RollupBucket>> {
   const out = new Map<string, RollupBucket>();
+  const read = (id: string) => readBucket(records, collection, id).catch((err) => (opts.skipDamaged && err instanceof DataError ? null : Promise.reject(err)));
   for (let i = 0; i < ids.length; i += READ_CONCURRENCY) {
-    const got = await Promise.all(ids.slice(i, i + READ_CONCURRENCY).map(async (id) => [id, await readBucket(records, collection, id)] as const));
+    const got = await Promise.all(ids.slice(i, i + READ_CONCURRENCY).map(async (id) => [id, await read(id)] as const));
     for (const [id, b] of got) if (b) out.set(id, b.bucket);
   }
   return out;
@@ -86,10 +90,15 @@ export async function readState(records: RecordStore, collection: string): Promi
  * Commit a pass: the watermark only moves forward, tracked versions are merged (the earliest
  * `from` of a version wins only when both passes covered it), with the revision as precondition.
  */
-export async function commitState(records: RecordStore, collection: string, next: RollupState, opts: { rebuild: boolean }): Promise<RollupState> {
+export async function commitState(records: RecordStore, collection: string, next: RollupState): Promise<RollupState> {
   for (;;) {
-    const stored = await readState(records, collection);
-    const merged: RollupState = stored && !opts.rebuild ? mergeState(stored.state, next) : next;
+    // A damaged state reaches here only in a rebuild (every other pass stops on reading it): replace it.
+    const stored = await readState(records, collection).catch((err) => (err instanceof DataError ? ('damaged' as const) : Promise.reject(err)));
+    if (stored === 'damaged') {
+      await records.set(collection, ROLLUP_STATE_ID, next);
+      return next;
+    }
+    const merged: RollupState = stored ? mergeState(stored.state, next) : next;
     try {
       if (!stored) await records.create(collection, ROLLUP_STATE_ID, merged);
       else await records.update(collection, ROLLUP_STATE_ID, merged, { ifRevision: stored.revision });
@@ -111,6 +120,7 @@ function mergeState(a: RollupState, b: RollupState): RollupState {
   }
   return {
     ...b,
+    // A rebuild under a new log filter sets it; otherwise both agree.
     watermark: a.watermark > b.watermark ? a.watermark : b.watermark,
     tracked: [...tracked.values()].sort((x, y) => x.version.localeCompare(y.version)),
     passes: Math.max(a.passes, b.passes),
