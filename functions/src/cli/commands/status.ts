@@ -16,6 +16,7 @@ import { createOutput } from '../output.ts';
 interface StatusFlags extends StoreFlags {
   days?: number;
   at?: string;
+  rescan?: boolean;
 }
 
 /** Register the command. */
@@ -28,13 +29,17 @@ export function registerStatus(program: Command): void {
   )
     .option('--days <n>', `days of trends (default ${DASHBOARD_DEFAULTS.trendDays})`, parsePositiveInt)
     .option('--at <iso>', 'look as if it were this instant (replays; default now)', parseInstant)
-    .addHelpText('after', '\nExamples:\n  retrain status\n  retrain status --json\n  retrain status --backend cloud --days 14')
+    .option('--rescan', 'compute live metrics from every session of their windows instead of the rollups (slow; to check the rollups)')
+    .addHelpText(
+      'after',
+      '\nLive metrics come from the rollups, brought up to date first (retrain rollup).\n\nExamples:\n  retrain status\n  retrain status --json\n  retrain status --backend cloud --days 14\n  retrain status --rescan --json',
+    )
     .action(async (flags: StatusFlags) => {
       const { config } = loadConfig(flags.config);
       const out = createOutput({ json: flags.json });
       const ports = await openPorts(config, { backend: flags.backend, ...(flags.root ? { root: flags.root } : {}) });
       try {
-        const data = await dashboardData(ports, config, { now: flags.at ? new Date(flags.at) : undefined, trendDays: flags.days });
+        const data = await dashboardData(ports, config, { now: flags.at ? new Date(flags.at) : undefined, trendDays: flags.days, live: { source: flags.rescan ? 'rescan' : 'rollups' } });
         out.result(data, (d: DashboardData) => renderDashboard(d));
       } finally {
         await closePorts(ports);
