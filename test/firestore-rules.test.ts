@@ -1,13 +1,13 @@
 /**
  * `firestore.rules` on the Firestore emulator, with client SDK requests as the web app makes them:
  * a signed-in app may create a schema-valid interaction log and nothing else; strangers, bad
- * documents, changes and every other collection are denied.
+ * documents, changes and every other collection (the live rollups included) are denied.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { assertFails, assertSucceeds, initializeTestEnvironment, type RulesTestEnvironment } from '@firebase/rules-unit-testing';
-import { Timestamp, deleteDoc, doc, getDoc, serverTimestamp, setDoc, setLogLevel, updateDoc, type Firestore } from 'firebase/firestore';
+import { Timestamp, collection, deleteDoc, doc, getDoc, getDocs, serverTimestamp, setDoc, setLogLevel, updateDoc, type Firestore } from 'firebase/firestore';
 
 const RULES = path.resolve(import.meta.dirname, '../firestore.rules');
 const host = process.env.FIRESTORE_EMULATOR_HOST;
@@ -126,6 +126,22 @@ describe('firestore.rules', { skip }, () => {
     await assertFails(updateDoc(doc(db, 'interaction_logs', 'existing'), { session_duration: 1 }));
     await assertFails(setDoc(doc(db, 'interaction_logs', 'existing'), log()));
     await assertFails(deleteDoc(doc(db, 'interaction_logs', 'existing')));
+  });
+
+  it('denies the live rollups to clients, signed in or not: neither reading nor writing a bucket or the watermark', async () => {
+    const bucket = { schemaVersion: 1, kind: 'hour', start: '2026-11-20T10:00:00.000Z', read: 3, groups: [], drift: [] };
+    await env.withSecurityRulesDisabled(async (ctx) => {
+      await setDoc(doc(ctx.firestore() as unknown as Firestore, 'live_rollups', 'hour_2026-11-20T10'), bucket);
+    });
+    for (const db of [signedIn(), stranger()]) {
+      await assertFails(getDoc(doc(db, 'live_rollups', 'hour_2026-11-20T10')));
+      await assertFails(getDoc(doc(db, 'live_rollups', 'state_live')));
+      await assertFails(getDocs(collection(db, 'live_rollups')));
+      await assertFails(setDoc(doc(db, 'live_rollups', 'hour_2026-11-20T11'), bucket));
+      await assertFails(updateDoc(doc(db, 'live_rollups', 'hour_2026-11-20T10'), { read: 0 }));
+      await assertFails(setDoc(doc(db, 'live_rollups', 'state_live'), { schemaVersion: 1, watermark: '2100-01-01T00:00:00.000Z' }));
+      await assertFails(deleteDoc(doc(db, 'live_rollups', 'hour_2026-11-20T10')));
+    }
   });
 
   it('denies every other collection to clients, signed in or not', async () => {

@@ -1,6 +1,6 @@
 /**
  * The deployable: `functions/` compiles to plain JavaScript (as `firebase deploy` builds it) and
- * the compiled entry point exports exactly the seven functions, wired to the configured topics,
+ * the compiled entry point exports exactly the eight functions, wired to the configured topics,
  * schedules and HTTPS — what the Firebase CLI reads from each function's endpoint when it deploys
  * — and the dashboard it serves finds its page files beside the compiled code.
  */
@@ -18,7 +18,7 @@ const outDir = path.join(REPO_ROOT, 'functions', `.build-test-${process.pid}`);
 describe('deployable functions build', () => {
   after(() => rmSync(outDir, { recursive: true, force: true }));
 
-  it('compiles with tsconfig.build.json and exports checker, collector, trainer, deployer, canaryWatcher, predict and dashboard with their triggers', async () => {
+  it('compiles with tsconfig.build.json and exports checker, collector, trainer, deployer, canaryWatcher, rollup, predict and dashboard with their triggers', async () => {
     const tsc = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     const res = spawnSync(process.execPath, [tsc, '-p', path.join(REPO_ROOT, 'functions', 'tsconfig.build.json'), '--outDir', outDir, '--sourceMap', 'false'], {
       encoding: 'utf8',
@@ -34,7 +34,7 @@ describe('deployable functions build', () => {
     // The Firebase functions emulator loads the code with require(): no module it reaches may await at top level.
     const required = createRequire(import.meta.url)(path.join(outDir, 'index.js'));
     assert.deepEqual(Object.keys(required).sort(), Object.keys(mod).sort());
-    assert.deepEqual(Object.keys(mod).sort(), ['canaryWatcher', 'checker', 'collector', 'dashboard', 'deployer', 'predict', 'trainer']);
+    assert.deepEqual(Object.keys(mod).sort(), ['canaryWatcher', 'checker', 'collector', 'dashboard', 'deployer', 'predict', 'rollup', 'trainer']);
     const config = parseConfig({});
     const endpoint = (name: string) => (mod[name] as { __endpoint: Record<string, any> }).__endpoint;
 
@@ -47,6 +47,9 @@ describe('deployable functions build', () => {
     assert.equal(endpoint('deployer').eventTrigger.eventFilters.topic, config.pipeline.topics.modelTrained);
     assert.equal(endpoint('deployer').eventTrigger.retry, true);
     assert.equal(endpoint('canaryWatcher').scheduleTrigger.schedule, 'every 60 minutes');
+    assert.equal(endpoint('rollup').scheduleTrigger.schedule, config.monitoring.rollups.schedule);
+    assert.equal(endpoint('rollup').scheduleTrigger.timeZone, config.pipeline.timeZone);
+    assert.equal(endpoint('rollup').availableMemoryMb, 1024);
     assert.deepEqual(endpoint('predict').httpsTrigger, {});
     assert.deepEqual(endpoint('dashboard').httpsTrigger, { invoker: ['public'] });
     for (const name of Object.keys(mod)) assert.deepEqual(endpoint(name).region, [config.pipeline.region]);

@@ -1,7 +1,7 @@
 /**
  * Deployment end to end on the emulators: the deployer function (subscribed to `model-trained`
  * through Pub/Sub), the predict function (HTTPS, on a node:http server as the runtime serves it)
- * and the canaryWatcher function (scheduled) against Firestore (logs, deployment records) with a
+ * and the rollup and canaryWatcher functions (scheduled) against Firestore (logs, deployment records) with a
  * folder as the bucket. A candidate trained on shuffled labels goes out as a canary and is rolled
  * back by the watcher; a good one is promoted; predict serves what the serving state says.
  */
@@ -128,6 +128,9 @@ describe('deployment functions on the Firestore and Pub/Sub emulators', { skip: 
     assert.deepEqual([...variants].sort(), ['canary', 'current']);
 
     await simulateServedDay({ ports, config }, '2026-03-02', 21);
+    // The hourly rollup function runs first: the watcher reads its buckets, never the sessions.
+    const { rollup } = await import('../../functions/src/triggers/rollup.ts');
+    await rollup.run({ scheduleTime: '2026-03-02T12:00:00Z', jobName: 'firebase-schedule-rollup' } as never);
     const { canaryWatcher } = await import('../../functions/src/triggers/canary-watcher.ts');
     await canaryWatcher.run({ scheduleTime: '2026-03-02T12:00:00Z', jobName: 'firebase-schedule-canaryWatcher' } as never);
     assert.deepEqual([(await state())?.version, (await state())?.canary], [v1, null]);
@@ -144,6 +147,8 @@ describe('deployment functions on the Firestore and Pub/Sub emulators', { skip: 
     await trained('run_e2e_good', good);
     await until('the deployer', async () => deployed.has('run_e2e_good'));
     await simulateServedDay({ ports, config }, '2026-03-03', 22);
+    const { rollup } = await import('../../functions/src/triggers/rollup.ts');
+    await rollup.run({ scheduleTime: '2026-03-04T00:00:00Z', jobName: 'firebase-schedule-rollup' } as never);
     const { canaryWatcher } = await import('../../functions/src/triggers/canary-watcher.ts');
     await canaryWatcher.run({ scheduleTime: '2026-03-04T00:00:00Z', jobName: 'firebase-schedule-canaryWatcher' } as never);
     assert.deepEqual([(await state())?.version, (await state())?.previousVersion], [good, v1]);

@@ -158,7 +158,15 @@ export class BucketFolder {
   }
 }
 
+/** A segment as text, keys sorted (a store may return a map's keys in any order). */
+export function segmentKey(segment: Record<string, string>): string {
+  return Object.keys(segment)
+    .sort()
+    .map((k) => `${k}=${segment[k]}`)
+    .join('\u0001');
+}
+
 /** Stable order of groups: version, variant, segment. */
 export function compareGroups(a: RollupGroup, b: RollupGroup): number {
-  return String(a.version).localeCompare(String(b.version)) || a.variant.localeCompare(b.variant) || JSON.stringify(a.segment).localeCompare(JSON.stringify(b.segment));
+  return String(a.version).localeCompare(String(b.version)) || a.variant.localeCompare(b.variant) || segmentKey(a.segment).localeCompare(segmentKey(b.segment));
 }

@@ -5,7 +5,7 @@
  * part of the span and read as a smaller window).
  */
 import type { BucketBody } from './fold.ts';
-import { compareGroups, emptyGroup } from './fold.ts';
+import { compareGroups, emptyGroup, segmentKey } from './fold.ts';
 import type { RollupDrift, RollupGroup } from './rollup-schema.ts';
 
 function addCounts(into: Record<string, number>, from: Record<string, number>): void {
@@ -33,7 +33,7 @@ export function addGroup(a: RollupGroup, b: RollupGroup): void {
 
 /** Key of a group (optionally ignoring the segment). */
 export function groupKey(g: Pick<RollupGroup, 'version' | 'variant' | 'segment'>, withSegment = true): string {
-  return `${g.version}\u0000${g.variant}${withSegment ? `\u0000${JSON.stringify(g.segment)}` : ''}`;
+  return `${g.version}\u0000${g.variant}${withSegment ? `\u0000${segmentKey(g.segment)}` : ''}`;
 }
 
 /** Sum of bodies (drift sections kept only where every body has them). */
