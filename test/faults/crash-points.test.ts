@@ -1,5 +1,5 @@
 /**
- * A crash point at every stage boundary and every artefact write of a run (check → collect →
+ * A crash point at every stage boundary and every artefact write of a run (check, with its rollup pass → collect →
  * validate → train → gate → deploy): the run's writes are listed from a clean run and grouped by
  * write site (the 11 model files and the 6 charts are one loop each); each site fails once, at a
  * seeded member of the site with a seeded kind (transient, permanent, or the process dying). Then
@@ -28,7 +28,9 @@ function siteOf(w: WriteEvent): string {
     .replace(/v_\d{8}_\d{6}(_[a-z0-9]+)*/g, 'v_…')
     .replace(/run_\d{8}T\d{6}Z_\w+/g, '<run>')
     .replace(/\/models\/[^/]+\.json$/, '/models/<target>.json')
-    .replace(/\/charts\/[^/]+\.svg$/, '/charts/<kind>.svg');
+    .replace(/\/charts\/[^/]+\.svg$/, '/charts/<kind>.svg')
+    // The check's rollup pass: one site per kind of bucket (test/faults/rollup.test.ts fails each write).
+    .replace(/\/(hour|day)_[\dT-]+$/, '/$1_…');
   return `${w.op} ${target}`;
 }
 
