@@ -20,6 +20,17 @@ const prefix = (value: string, d: string) =>
     })
     .default(value)
     .describe(d);
+/** A cron expression of a Cloud Scheduler job, checked when the config is read. */
+const cron = (value: string, d: string) =>
+  z
+    .string()
+    .min(1)
+    .superRefine((v, ctx) => {
+      const problem = cronProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: `not a cron expression: ${problem}` });
+    })
+    .default(value)
+    .describe(d);
 /** Most boosting rounds or trees a setting may ask for (far above any useful value; 1e12 is a typo). */
 const MAX_ROUNDS = 100_000;
 
@@ -203,15 +214,7 @@ export const MonitoringSchema = z
       .strictObject({
         overlapHours: z.number().int().min(0).max(168).default(3).describe('Each rollup pass re-reads this many hours before its watermark, so documents written up to this late are counted (exactly once).'),
         initialDays: z.number().int().min(1).max(400).default(35).describe('A first rollup pass (no watermark yet) rolls up this many days back.'),
-        schedule: z
-          .string()
-          .min(1)
-          .superRefine((v, ctx) => {
-            const problem = cronProblem(v);
-            if (problem) ctx.addIssue({ code: 'custom', message: `not a cron expression: ${problem}` });
-          })
-          .default('5 * * * *')
-          .describe('Cron of the `rollup` function (Cloud Scheduler); ahead of the hourly canary watcher.'),
+        schedule: cron('5 * * * *', 'Cron of the `rollup` function (Cloud Scheduler); ahead of the hourly canary watcher.'),
       })
       .prefault({}),
   })
@@ -223,14 +226,7 @@ export const PipelineSchema = z
     projectId: z.string().min(1).default('demo-adaptive-ui').describe('Google Cloud / Firebase project id.'),
     region: z.string().min(1).default('europe-west1').describe('Region of the Cloud Functions.'),
     bucket: z.string().min(1).default('demo-adaptive-ui-retraining').describe('Cloud Storage bucket for datasets and model versions.'),
-    schedule: z
-      .string()
-      .min(1)
-      .superRefine((v, ctx) => {
-        const problem = cronProblem(v);
-        if (problem) ctx.addIssue({ code: 'custom', message: `not a cron expression: ${problem}` });
-      })
-      .default('0 2 * * 1').describe('Cron of the checker (Cloud Scheduler), original `0 2 * * 1`.'),
+    schedule: cron('0 2 * * 1', 'Cron of the checker (Cloud Scheduler), original `0 2 * * 1`.'),
     timeZone: z.string().min(1).default('Etc/UTC').describe('Time zone of the schedule.'),
     topics: z
       .strictObject({

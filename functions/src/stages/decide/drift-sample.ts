@@ -54,7 +54,7 @@ async function loadClassBundle(ports: Pick<Ports, 'artifacts'>, config: Retraini
 export async function driftCounts(ports: DriftPorts, config: RetrainingConfig, version: string, window: TimeWindow, read: LiveRead = {}): Promise<DriftCounts> {
   const w = alignWindow(window.start, window.end);
   if (read.source === 'rescan') return rescanDriftCounts(ports, config, version, w);
-  if (read.refresh ?? true) await rollupPass(ports, config, { to: w.end, track: [version], trackFrom: w.start, verify: w });
+  if (read.refresh ?? true) await rollupPass(ports, config, { to: w.end, initialFrom: w.start, track: [version], trackFrom: w.start, verify: w });
   const [rolled, bundle] = await Promise.all([readRollupWindow(ports.records, config, w.start, w.end), loadClassBundle(ports, config, version)]);
   const d = rolled.body.drift.find((x) => x.version === version);
   const hours = Math.round((w.end.getTime() - w.start.getTime()) / 3_600_000);

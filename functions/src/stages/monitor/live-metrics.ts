@@ -106,7 +106,7 @@ interface Acc {
 export async function liveMetrics(ports: LivePorts, config: RetrainingConfig, opts: LiveMetricsOptions): Promise<LiveMetrics> {
   if (opts.source === 'rescan') return rescanLiveMetrics(ports, config, opts);
   const w = alignWindow(opts.start, opts.end);
-  if (opts.refresh ?? true) await rollupPass(ports, config, { to: w.end, verify: w });
+  if (opts.refresh ?? true) await rollupPass(ports, config, { to: w.end, initialFrom: w.start, verify: w });
   const read = await readRollupWindow(ports.records, config, w.start, w.end, { byDay: opts.byDay });
   const level = levelOf(config, opts);
   const only = opts.versions ? new Set(opts.versions) : null;

@@ -47,7 +47,7 @@ export async function dashboardData(ports: Ports, config: RetrainingConfig, opts
   const source = opts.live?.source ?? 'rollups';
   if (source === 'rollups' && (opts.live?.refresh ?? true)) {
     const w = alignWindow(new Date(now.getTime() - (o.trendDays + 1) * DAY_MS), now);
-    await rollupPass(ports, config, { to: w.end, verify: w });
+    await rollupPass(ports, config, { to: w.end, initialFrom: w.start, verify: w });
   }
   const live: LiveRead = { source, refresh: false };
   const [runs, [lastSuccess], decisions, evaluation, current, deployments] = await Promise.all([

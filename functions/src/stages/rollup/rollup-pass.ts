@@ -32,7 +32,12 @@ export interface RollupPassOptions {
   to?: Date;
   /** With `rebuild`: rebuild from here (default `monitoring.rollups.initialDays` back). */
   from?: Date;
-  /** Rebuild every hour of [from, to) whatever the watermark, and restart the tracked versions. */
+  /**
+   * A first pass (no watermark yet) starts here rather than `initialDays` back: a reader rolls up
+   * only its own window; hours before it are rolled up by the check of a later, wider window.
+   */
+  initialFrom?: Date;
+  /** Rebuild every hour of [from, to) whatever the watermark. */
   rebuild?: boolean;
   /** Also keep drift sections for these versions, backfilled from `trackFrom`. */
   track?: readonly string[];
@@ -125,7 +130,7 @@ export async function rollupPass(ports: Pick<Ports, 'logs' | 'records' | 'artifa
       { key: 'dataCollection.minSessionDurationMs', rollups: stored.state.minSessionDurationMs, config: minMs },
     );
   }
-  const initial = new Date(to.getTime() - cfg.initialDays * DAY_MS);
+  const initial = opts.initialFrom ?? new Date(to.getTime() - cfg.initialDays * DAY_MS);
   const mainFrom = floorHour(opts.rebuild ? (opts.from ?? initial) : stored ? new Date(Date.parse(stored.state.watermark) - cfg.overlapHours * HOUR_MS) : initial);
 
   // Hours to rebuild → the versions each must carry.
@@ -188,34 +193,18 @@ export async function rollupPass(ports: Pick<Ports, 'logs' | 'records' | 'artifa
   let written = 0;
   let hoursDone = 0;
   const days = new Set<number>();
-  // Contiguous runs of hours, each read as one query in the store's order.
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && order[j + 1] === order[j] + HOUR_MS) j++;
-    const runStart = order[i];
-    const runEnd = Math.min(order[j] + HOUR_MS, to.getTime());
-    const query: LogQuery = { start: new Date(runStart), end: new Date(runEnd), minSessionDurationMs: minMs, pageSize: config.dataCollection.pageSize };
-    let hour = runStart;
-    let folder = await folderFor(hour);
-    const close = async (until: number) => {
-      // Hours up to `until` (exclusive) are complete: write them, empty ones included.
-      while (hour < until) {
-        await write(hour, folder.finish());
-        hour += HOUR_MS;
-        if (hour < runEnd) folder = await folderFor(hour);
-      }
-    };
+  // One query per hour (empty hours written too): every document the store returns belongs to
+  // that hour by the store's own timestamp — an unreadable one, which has no data to read a
+  // timestamp from, included — so a bucket always counts what `logs.count` counts for its hour.
+  for (const t of order) {
+    const folder = await folderFor(t);
+    const query: LogQuery = { start: new Date(t), end: new Date(Math.min(t + HOUR_MS, to.getTime())), minSessionDurationMs: minMs, pageSize: config.dataCollection.pageSize };
     for await (const page of ports.logs.pages(query)) {
-      for (const raw of page) {
-        const ts = timestampOf(raw.data);
-        if (ts !== null && ts >= hour + HOUR_MS) await close(floorHour(ts).getTime());
-        folder.add(raw);
-        read += 1;
-      }
-      log.progress('monitor', { pass: 'rollup', read, hour: iso(new Date(hour)) });
+      for (const raw of page) folder.add(raw);
+      read += page.length;
+      log.progress('monitor', { pass: 'rollup', read, hour: iso(new Date(t)) });
     }
-    await close(runEnd);
-    i = j + 1;
+    await write(t, folder.finish());
   }
 
   async function folderFor(t: number): Promise<BucketFolder> {
@@ -262,15 +251,4 @@ export async function rollupPass(ports: Pick<Ports, 'logs' | 'records' | 'artifa
   };
   log.stageCompleted('monitor', result.durationMs, { pass: 'rollup', counts: { hours: result.hours, read, written, stale }, watermark: result.watermark });
   return result;
-}
-
-/** A document's `timestamp` in epoch ms, or null when it has none the store could order by. */
-function timestampOf(data: unknown): number | null {
-  const ts = (data as { timestamp?: unknown } | null | undefined)?.timestamp;
-  if (typeof ts === 'number') return ts;
-  if (typeof ts === 'string') {
-    const ms = Date.parse(ts);
-    return Number.isNaN(ms) ? null : ms;
-  }
-  return null;
 }
