@@ -128,6 +128,15 @@ describe('live readers: rollups vs a rescan of the same store', () => {
     assert.deepEqual(a, b);
   });
 
+  it('a window read from rollups a pass left mid-hour says so, and which hours were never rolled up', async () => {
+    const config = { ...s.env.config, pipeline: { ...s.env.config.pipeline, collections: { ...s.env.config.pipeline.collections, liveRollups: 'rollups_partial' } } };
+    await rollupPass(s.env.ports, config, { to: new Date('2026-03-02T10:30:00Z'), initialFrom: new Date('2026-03-02T00:00:00Z') });
+    const m = await liveMetrics(s.env.ports, config, { start: new Date('2026-03-02T00:00:00Z'), end: new Date('2026-03-02T13:00:00Z'), ...LIVE_FROM_ROLLUPS });
+    assert.deepEqual(m.source, { kind: 'rollups', missingHours: 2, partialHours: 1 });
+    const full = await liveMetrics(s.env.ports, s.env.config, { start: new Date('2026-03-02T00:00:00Z'), end: new Date('2026-03-02T13:00:00Z'), ...LIVE_FROM_ROLLUPS });
+    assert.deepEqual(full.source, { kind: 'rollups', missingHours: 0, partialHours: 0 });
+  });
+
   it('a reader of the deployed functions reads rollup documents only, a few dozen for 30 days', async () => {
     const logs = countingLogs(s.env.ports.logs);
     const ports = { ...s.env.ports, logs };

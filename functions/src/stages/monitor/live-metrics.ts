@@ -56,8 +56,8 @@ export interface LiveMetrics {
   groups: LiveGroup[];
   /** Documents read, invalid ones, repeated session ids, and sessions whose targets could not be inferred, by reason. */
   counts: { read: number; invalid: number; duplicates: number; unscored: Record<string, number> };
-  /** Where the numbers come from; with rollups, the hours of the window not rolled up yet. */
-  source: { kind: LiveSourceKind; missingHours: number };
+  /** Where the numbers come from; with rollups, the hours of the window not rolled up yet, or only partly. */
+  source: { kind: LiveSourceKind; missingHours: number; partialHours: number };
 }
 
 /** Rollups (a few documents) or a rescan of every session of the window. */
@@ -127,7 +127,7 @@ export async function liveMetrics(ports: LivePorts, config: RetrainingConfig, op
   if (opts.byDay) for (const [day, body] of read.days) fold(body, day);
   else fold(read.body, null);
   const invalid = Object.values(read.body.invalid).reduce((a, b) => a + b, 0);
-  return finish(groups, level, w, { read: read.body.read, invalid, duplicates: read.body.duplicates, unscored }, { kind: 'rollups', missingHours: read.missingHours });
+  return finish(groups, level, w, { read: read.body.read, invalid, duplicates: read.body.duplicates, unscored }, { kind: 'rollups', missingHours: read.missingHours, partialHours: read.partialHours });
 }
 
 const levelOf = (config: RetrainingConfig, opts: LiveMetricsOptions) => opts.level ?? 1 - config.validation.performanceTests.significanceLevel;
@@ -178,7 +178,7 @@ export async function rescanLiveMetrics(ports: Pick<Ports, 'logs'>, config: Retr
       for (const name of TARGET_CLASS_COLUMNS) if (log.served[name] === t.classes[name]) g.correct[name] += 1;
     }
   }
-  return finish(groups, level, w, counts, { kind: 'rescan', missingHours: 0 });
+  return finish(groups, level, w, counts, { kind: 'rescan', missingHours: 0, partialHours: 0 });
 }
 
 function finish(groups: Map<string, Acc>, level: number, w: { start: Date; end: Date }, counts: LiveMetrics['counts'], source: LiveMetrics['source']): LiveMetrics {

@@ -21,6 +21,8 @@ export interface RollupWindow {
   days: Map<string, BucketBody>;
   /** Hours of the window with no bucket yet. */
   missingHours: number;
+  /** Hours whose bucket was read before the hour ended (the pass ran mid-hour and none since). */
+  partialHours: number;
   /** Documents read from the record store. */
   documentsRead: number;
 }
@@ -66,11 +68,13 @@ export async function readRollupWindow(records: RecordStore, config: RetrainingC
     if (u) add(u.start.slice(0, 10), body(u));
   }
   let missingHours = 0;
+  let partialHours = 0;
   for (const id of hourIds) {
     const b = hours.get(id);
     if (b) add(b.start.slice(0, 10), body(b));
     else missingHours += 1;
+    if (b && b.readUntil < b.end) partialHours += 1;
   }
   const dayBodies = new Map([...perDay].sort(([a], [b]) => a.localeCompare(b)).map(([day, bs]) => [day, sumBodies(bs)] as const));
-  return { start: w.start, end: w.end, body: sumBodies([...dayBodies.values()]), days: opts.byDay ? dayBodies : new Map(), missingHours, documentsRead };
+  return { start: w.start, end: w.end, body: sumBodies([...dayBodies.values()]), days: opts.byDay ? dayBodies : new Map(), missingHours, partialHours, documentsRead };
 }
