@@ -17,7 +17,7 @@ import { performanceTrigger } from './performance.ts';
 import { chooseStrategy } from './strategy.ts';
 import { servingTrainedUnderDrift } from './drift-history.ts';
 import { timeBasedTrigger } from './time-based.ts';
-import type { LiveRead } from '../monitor/live-metrics.ts';
+import { refreshLive, type LiveRead } from '../monitor/live-metrics.ts';
 import { TriggerResultSchema, type Trigger, type TriggerContext, type TriggerResult } from './trigger.ts';
 
 const DAY_MS = 86_400_000;
@@ -91,6 +91,11 @@ export async function decide(ports: Ports, config: RetrainingConfig, opts: Decid
     currentVersion: state.currentVersion,
     live: opts.live,
   };
+  // One rollup pass for the live triggers (the performance and the drift window); with nothing serving they measure nothing.
+  if (state.currentVersion) {
+    const liveStart = Math.min(ctx.window.start.getTime(), at.getTime() - config.triggers.performance.monitoringWindowHours * 3_600_000);
+    ctx.live = await refreshLive(ports, config, { start: new Date(liveStart), end: at }, opts.live, [state.currentVersion]);
+  }
   const results: TriggerResult[] = [];
   for (const trigger of opts.triggers ?? defaultTriggers()) results.push(await evaluateOne(trigger, ctx));
 

@@ -16,8 +16,7 @@ import type { ReferenceStats } from '../../models/reference-stats.ts';
 import { ModelRegistry } from '../../models/registry.ts';
 import type { Ports } from '../../ports/index.ts';
 import { validateLog } from '../collect/log-validation.ts';
-import type { LiveRead } from '../monitor/live-metrics.ts';
-import { rollupPass } from '../rollup/rollup-pass.ts';
+import { refreshLive, type LiveRead } from '../monitor/live-metrics.ts';
 import { alignWindow, readRollupWindow } from '../rollup/rollup-read.ts';
 import { floorHour } from '../rollup/rollup-schema.ts';
 import { binSample, type FeatureBinCounts, type PredictedCounts } from './drift-assessment.ts';
@@ -54,7 +53,7 @@ async function loadClassBundle(ports: Pick<Ports, 'artifacts'>, config: Retraini
 export async function driftCounts(ports: DriftPorts, config: RetrainingConfig, version: string, window: TimeWindow, read: LiveRead = {}): Promise<DriftCounts> {
   const w = alignWindow(window.start, window.end);
   if (read.source === 'rescan') return rescanDriftCounts(ports, config, version, w);
-  if (read.refresh ?? true) await rollupPass(ports, config, { to: w.end, initialFrom: w.start, track: [version], trackFrom: w.start, verify: w });
+  await refreshLive(ports, config, w, read, [version]);
   const [rolled, bundle] = await Promise.all([readRollupWindow(ports.records, config, w.start, w.end), loadClassBundle(ports, config, version)]);
   const d = rolled.body.drift.find((x) => x.version === version);
   const hours = Math.round((w.end.getTime() - w.start.getTime()) / 3_600_000);

@@ -16,7 +16,7 @@ import { ModelRegistry, type CurrentPointer } from '../../models/registry.ts';
 import type { Ports } from '../../ports/index.ts';
 import { createLogger, silentSink, type PipelineLogger } from '../../shared/logger.ts';
 import { compareLive, describeComparison, type LiveComparison } from '../monitor/live-comparison.ts';
-import { liveMetrics, type LiveRead } from '../monitor/live-metrics.ts';
+import { liveMetrics, refreshLive, type LiveRead } from '../monitor/live-metrics.ts';
 import { commitChange, type DeploymentResult } from './commit.ts';
 import type { Actor } from './deployment-record.ts';
 import { derivedDeploymentId, getDeployment, settleDeployment } from './deployment-store.ts';
@@ -142,8 +142,10 @@ async function judgePromotion(ports: WatchPorts, config: RetrainingConfig, cur: 
   const base = { kind: 'promotion' as const, version: cur.version, baselineVersion: rec.fromVersion, elapsedHours, result: null };
   if (elapsedHours >= d.monitoringHours) return { ...base, verdict: 'final', reason: `deployed ${elapsedHours} h ago: past its ${d.monitoringHours} h watch`, comparison: null };
   if (now <= since) return { ...base, verdict: 'watching', reason: 'deployed after this time', comparison: null };
-  const after = await liveMetrics(ports, config, { start: since, end: now, versions: [cur.version], ...read });
-  const before = await liveMetrics(ports, config, { start: new Date(since.getTime() - d.monitoringHours * HOUR_MS), end: since, versions: [rec.fromVersion], ...read });
+  const beforeStart = new Date(since.getTime() - d.monitoringHours * HOUR_MS);
+  const both = await refreshLive(ports, config, { start: beforeStart, end: now }, read);
+  const after = await liveMetrics(ports, config, { start: since, end: now, versions: [cur.version], ...both });
+  const before = await liveMetrics(ports, config, { start: beforeStart, end: since, versions: [rec.fromVersion], ...both });
   // Every session each version served (a promoted canary served its predecessor's window partly as `canary`).
   const cmp = compareLive(before.groups, after.groups, after.level);
   const numbers = describeComparison(cmp);

@@ -102,11 +102,26 @@ interface Acc {
   correct: Record<TargetClassColumn, number>;
 }
 
+/**
+ * Bring the rollups up to date for a window when `read` asks for it (a pass to the window's end,
+ * and a check of its hours against the store's counts), keeping drift sections for `track` over
+ * the window; returns how the readers that follow read — the rollups as they now stand — so that
+ * the readers of one computation (a check, a watcher pass, a dashboard) share one pass.
+ */
+export async function refreshLive(ports: LivePorts, config: RetrainingConfig, window: { start: Date; end: Date }, read: LiveRead = {}, track: readonly string[] = []): Promise<LiveRead> {
+  const source = read.source ?? 'rollups';
+  if (source === 'rollups' && (read.refresh ?? true)) {
+    const w = alignWindow(window.start, window.end);
+    await rollupPass(ports, config, { to: w.end, initialFrom: w.start, verify: w, ...(track.length ? { track, trackFrom: w.start } : {}) });
+  }
+  return { source, refresh: false };
+}
+
 /** Live metrics of a window, from the rollups (default) or a rescan of its sessions. */
 export async function liveMetrics(ports: LivePorts, config: RetrainingConfig, opts: LiveMetricsOptions): Promise<LiveMetrics> {
   if (opts.source === 'rescan') return rescanLiveMetrics(ports, config, opts);
   const w = alignWindow(opts.start, opts.end);
-  if (opts.refresh ?? true) await rollupPass(ports, config, { to: w.end, initialFrom: w.start, verify: w });
+  await refreshLive(ports, config, w, opts);
   const read = await readRollupWindow(ports.records, config, w.start, w.end, { byDay: opts.byDay });
   const level = levelOf(config, opts);
   const only = opts.versions ? new Set(opts.versions) : null;

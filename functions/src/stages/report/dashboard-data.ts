@@ -7,9 +7,7 @@
 import type { RetrainingConfig } from '../../config/schema.ts';
 import type { Ports } from '../../ports/index.ts';
 import { listRuns } from '../../runs/run-record.ts';
-import type { LiveRead } from '../monitor/live-metrics.ts';
-import { rollupPass } from '../rollup/rollup-pass.ts';
-import { alignWindow } from '../rollup/rollup-read.ts';
+import { refreshLive, type LiveRead } from '../monitor/live-metrics.ts';
 import { DAY_MS } from '../rollup/rollup-schema.ts';
 import { currentPerformance } from './current-performance.ts';
 import { DASHBOARD_SCHEMA_VERSION, DashboardDataSchema, type DashboardData } from './dashboard-schema.ts';
@@ -43,13 +41,8 @@ export async function dashboardData(ports: Ports, config: RetrainingConfig, opts
   const now = opts.now ?? ports.clock.now();
   const d = DASHBOARD_DEFAULTS;
   const o = { trendDays: opts.trendDays ?? d.trendDays, runs: opts.runs ?? d.runs, deployments: opts.deployments ?? d.deployments, decisions: opts.decisions ?? d.decisions, versions: opts.versions ?? d.versions };
-  // One rollup pass for every section, then every reader reads the rollups as they stand.
-  const source = opts.live?.source ?? 'rollups';
-  if (source === 'rollups' && (opts.live?.refresh ?? true)) {
-    const w = alignWindow(new Date(now.getTime() - (o.trendDays + 1) * DAY_MS), now);
-    await rollupPass(ports, config, { to: w.end, initialFrom: w.start, verify: w });
-  }
-  const live: LiveRead = { source, refresh: false };
+  // One rollup pass for every section (the trend window holds the others).
+  const live = await refreshLive(ports, config, { start: new Date(now.getTime() - (o.trendDays + 1) * DAY_MS), end: now }, opts.live);
   const [runs, [lastSuccess], decisions, evaluation, current, deployments] = await Promise.all([
     recentRuns(ports, config, o.runs),
     listRuns(ports, { status: 'succeeded', limit: 1 }, { collection: config.pipeline.collections.runs }),
