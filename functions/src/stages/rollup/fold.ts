@@ -40,7 +40,7 @@ export function emptyGroup(version: string | null, variant: RollupGroup['variant
 }
 
 /** An empty drift section of a reference. */
-export function emptyDrift(ref: Pick<DriftRef, 'version' | 'reference'>): RollupDrift {
+function emptyDrift(ref: Pick<DriftRef, 'version' | 'reference'>): RollupDrift {
   const features: Record<string, number[]> = {};
   for (const column of FEATURE_COLUMNS) {
     const h = ref.reference.features[column];

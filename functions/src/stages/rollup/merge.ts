@@ -13,7 +13,7 @@ function addCounts(into: Record<string, number>, from: Record<string, number>): 
 }
 
 /** Add group `b` into group `a` (same key). */
-export function addGroup(a: RollupGroup, b: RollupGroup): void {
+function addGroup(a: RollupGroup, b: RollupGroup): void {
   a.sessions += b.sessions;
   a.scored += b.scored;
   addCounts(a.unscored, b.unscored);
@@ -32,7 +32,7 @@ export function addGroup(a: RollupGroup, b: RollupGroup): void {
 }
 
 /** Key of a group (optionally ignoring the segment). */
-export function groupKey(g: Pick<RollupGroup, 'version' | 'variant' | 'segment'>, withSegment = true): string {
+function groupKey(g: Pick<RollupGroup, 'version' | 'variant' | 'segment'>, withSegment = true): string {
   return `${g.version}\u0000${g.variant}${withSegment ? `\u0000${segmentKey(g.segment)}` : ''}`;
 }
 
